@@ -1,0 +1,195 @@
+/**
+ * The aui-rx error family: one abstract base, one class per kind, and the retry policy
+ * (`isRetryable`). Every failure of a transport arrives as exactly one of these.
+ *
+ * @packageDocumentation
+ */
+
+/** The kinds of failure aui-rx reports; each has its own error class. */
+export type AuiErrorKind =
+  | 'authentication'
+  | 'validation'
+  | 'application'
+  | 'server'
+  | 'rate-limit'
+  | 'connection'
+  | 'timeout'
+  | 'protocol';
+
+/** Which deadline an {@link AuiTimeoutError} missed. */
+export type AuiTimeoutPhase = 'connect' | 'idle' | 'request';
+
+/** One problem found by a schema or by argument validation (a subset of zod's issue shape). */
+export interface AuiIssue {
+  /** Path to the offending value, e.g. `['body', 'task_id']`. */
+  readonly path: readonly PropertyKey[];
+  /** Human-readable description. */
+  readonly message: string;
+  /** Machine code (zod issue code, or the server's `type`). */
+  readonly code?: string;
+}
+
+/** The facts an error may carry; every field is optional because not every source knows it. */
+export interface AuiErrorInit {
+  /** HTTP status, or the error frame's `status_code`. */
+  readonly status?: number;
+  /** WebSocket close code (1008, 1011, 1006, …). */
+  readonly closeCode?: number;
+  /** WebSocket close reason, when the server sent one. */
+  readonly reason?: string;
+  /** The parsed server body or error frame (raw text when it was not JSON). */
+  readonly body?: unknown;
+  /** The task the failed operation concerned. */
+  readonly taskId?: string;
+  /** How long the server asked us to wait before retrying (from `Retry-After`). */
+  readonly retryAfterMs?: number;
+  /** Schema or validation problems. */
+  readonly issues?: readonly AuiIssue[];
+  /** The underlying error (network error, parse error, …). Never serialised. */
+  readonly cause?: unknown;
+}
+
+const BRAND = Symbol.for('aui-rx.error');
+
+/**
+ * Base class of every aui-rx error. Use {@link isAuiError} rather than `instanceof` to recognise one:
+ * the brand holds across two copies of the package.
+ */
+export abstract class AuiError extends Error implements AuiErrorInit {
+  /** What kind of failure this is. */
+  abstract readonly kind: AuiErrorKind;
+  /** Whether repeating the same operation may succeed. */
+  abstract readonly retryable: boolean;
+  /** HTTP status or error-frame `status_code`. */
+  readonly status?: number;
+  /** WebSocket close code. */
+  readonly closeCode?: number;
+  /** WebSocket close reason. */
+  readonly reason?: string;
+  /** Parsed server body or error frame. */
+  readonly body?: unknown;
+  /** The task concerned. */
+  readonly taskId?: string;
+  /** Server-requested wait before retrying, in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** Schema or validation problems. */
+  readonly issues?: readonly AuiIssue[];
+  /** @internal brand checked by {@link isAuiError}. */
+  readonly [BRAND] = true;
+
+  constructor(message: string, init: AuiErrorInit = {}) {
+    super(message);
+    // Define `cause` non-enumerable so JSON.stringify and structured logs never walk into it.
+    if (init.cause !== undefined) {
+      Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false, writable: true, configurable: true });
+    }
+    if (init.status !== undefined) this.status = init.status;
+    if (init.closeCode !== undefined) this.closeCode = init.closeCode;
+    if (init.reason !== undefined) this.reason = init.reason;
+    if (init.body !== undefined) this.body = init.body;
+    if (init.taskId !== undefined) this.taskId = init.taskId;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    if (init.issues !== undefined) this.issues = init.issues;
+  }
+
+  /** The class name, e.g. `AuiServerError` (survives minification of the constructor). */
+  abstract override readonly name: string;
+
+  /** A plain, loggable view of the error (never includes `cause`). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, kind: this.kind, message: this.message, retryable: this.retryable };
+    for (const key of ['status', 'closeCode', 'reason', 'taskId', 'retryAfterMs', 'body', 'issues'] as const) {
+      if (this[key] !== undefined) out[key] = this[key];
+    }
+    return out;
+  }
+}
+
+/** HTTP 401/403, handshake 401/403, close 1008 with no other detail, error frame 401/403. Never retried. */
+export class AuiAuthenticationError extends AuiError {
+  override readonly name = 'AuiAuthenticationError';
+  readonly kind = 'authentication' as const;
+  readonly retryable = false;
+}
+
+/** HTTP 422, error frame 422, or bad arguments caught before any request. Never retried. */
+export class AuiValidationError extends AuiError {
+  override readonly name = 'AuiValidationError';
+  readonly kind = 'validation' as const;
+  readonly retryable = false;
+}
+
+/** HTTP 400 or error frame 400, e.g. content moderation (details in `body.extra_data`). Never retried. */
+export class AuiApplicationError extends AuiError {
+  override readonly name = 'AuiApplicationError';
+  readonly kind = 'application' as const;
+  readonly retryable = false;
+}
+
+/** HTTP 5xx, close 1011 or error frame 500. Retryable. */
+export class AuiServerError extends AuiError {
+  override readonly name = 'AuiServerError';
+  readonly kind = 'server' as const;
+  readonly retryable = true;
+}
+
+/** HTTP 429; `retryAfterMs` comes from `Retry-After`. Retryable. */
+export class AuiRateLimitError extends AuiError {
+  override readonly name = 'AuiRateLimitError';
+  readonly kind = 'rate-limit' as const;
+  readonly retryable = true;
+}
+
+/** Network failure, failed handshake, abnormal or unexpected close, or a client closed under a turn. Retryable. */
+export class AuiConnectionError extends AuiError {
+  override readonly name = 'AuiConnectionError';
+  readonly kind = 'connection' as const;
+  readonly retryable = true;
+}
+
+/** A connect, idle or request deadline passed; `phase` says which. Retryable. */
+export class AuiTimeoutError extends AuiError {
+  override readonly name = 'AuiTimeoutError';
+  readonly kind = 'timeout' as const;
+  readonly retryable = true;
+  /** Which deadline passed. */
+  readonly phase: AuiTimeoutPhase;
+
+  constructor(message: string, phase: AuiTimeoutPhase, init: AuiErrorInit = {}) {
+    super(message, init);
+    this.phase = phase;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), phase: this.phase };
+  }
+}
+
+/** A body or frame that is not JSON or fails its schema (`issues` lists why). Never retried. */
+export class AuiProtocolError extends AuiError {
+  override readonly name = 'AuiProtocolError';
+  readonly kind = 'protocol' as const;
+  readonly retryable = false;
+}
+
+/**
+ * Whether `value` is an aui-rx error. Checks a global brand, not `instanceof`, so it holds
+ * when two copies of aui-rx are loaded.
+ *
+ * @example
+ * stream$.subscribe({ error: (e) => isAuiError(e) && console.warn(e.kind) });
+ */
+export function isAuiError(value: unknown): value is AuiError {
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/**
+ * The retry policy in one place: true for an aui-rx error whose kind may succeed on a retry
+ * (server, rate-limit, connection, timeout). A 1008 close is never retryable, whatever its class.
+ *
+ * @example
+ * isRetryable(new AuiServerError('boom', { closeCode: 1011 })); // true
+ */
+export function isRetryable(value: unknown): boolean {
+  return isAuiError(value) && value.retryable && value.closeCode !== 1008;
+}

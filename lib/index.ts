@@ -1,0 +1,82 @@
+/**
+ * aui-rx: the reactive TypeScript client for the AUI Messaging API.
+ *
+ * @packageDocumentation
+ */
+
+// Errors
+export {
+  AuiError,
+  AuiAuthenticationError,
+  AuiValidationError,
+  AuiApplicationError,
+  AuiServerError,
+  AuiRateLimitError,
+  AuiConnectionError,
+  AuiTimeoutError,
+  AuiProtocolError,
+  isAuiError,
+  isRetryable,
+} from './errors.js';
+export type { AuiErrorKind, AuiErrorInit, AuiIssue, AuiTimeoutPhase } from './errors.js';
+
+// Options
+export { DEFAULT_BASE_URL, SESSION_PATH } from './options.js';
+export type { AuiClientOptions, AuiTimeouts, WebSocketConstructorLike, WebSocketLike } from './options.js';
+
+// Stream events
+export type { StreamEvent, TextStreamEvent, FinalStreamEvent, RestartStreamEvent } from './stream-event.js';
+
+// Wire schemas and types
+export {
+  AgentMessageSchema,
+  AgentMessageListSchema,
+  ContactPartySchema,
+  ProductOptionSchema,
+  OptionParameterSchema,
+  ProductCardSchema,
+  CardParameterSchema,
+  TaskSchema,
+  TaskPageSchema,
+  MessageContextSchema,
+  CreateTaskRequestSchema,
+  ListTasksRequestSchema,
+  ListAllTasksRequestSchema,
+  SendMessageRequestSchema,
+} from './protocol/rest.js';
+export type {
+  AgentMessage,
+  ContactParty,
+  ProductOption,
+  OptionParameter,
+  ProductCard,
+  CardParameter,
+  Task,
+  TaskPage,
+  MessageContext,
+  CreateTaskRequest,
+  ListTasksRequest,
+  ListAllTasksRequest,
+  SendMessageRequest,
+} from './protocol/rest.js';
+export {
+  ErrorBodySchema,
+  DetailErrorBodySchema,
+  ErrorsListBodySchema,
+  ApplicationErrorBodySchema,
+  ValidationItemSchema,
+  summarizeErrorBody,
+} from './protocol/error-bodies.js';
+export type { ErrorBody, DetailErrorBody, ErrorsListBody, ApplicationErrorBody, ValidationItem, ErrorBodySummary } from './protocol/error-bodies.js';
+export { UserMessageFrameSchema, encodeUserMessageFrame } from './protocol/client-frames.js';
+export type { UserMessageFrame } from './protocol/client-frames.js';
+export {
+  TEXT_UPDATE_EVENT,
+  TextUpdateA1Schema,
+  TextUpdateA2Schema,
+  FinalMessageFrameSchema,
+  ErrorFrameSchema,
+  classifyServerFrame,
+  parseServerFrame,
+} from './protocol/server-frames.js';
+export type { ServerFrame, TextUpdateA1, TextUpdateA2, ErrorFrame } from './protocol/server-frames.js';

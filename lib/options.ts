@@ -1,0 +1,185 @@
+/**
+ * Client options, their defaults, and their validation.
+ *
+ * @packageDocumentation
+ */
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { AuiValidationError } from './errors.js';
+import { isLoopbackHost } from './internal/loopback.js';
+
+/** The default REST base URL (GCP). */
+export const DEFAULT_BASE_URL = 'https://data-services.aui.io/api/ia-controller';
+
+/** The path of the WebSocket session endpoint, appended to the base URL. */
+export const SESSION_PATH = '/api/v1/external/session';
+
+/** The minimal WebSocket constructor aui-rx needs (the browser's, `ws`, or `MockWebSocket`). */
+export interface WebSocketConstructorLike {
+  new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }): WebSocketLike;
+}
+
+/** The minimal WebSocket instance aui-rx uses: the standard browser API surface. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  binaryType?: string;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: never) => void): void;
+  removeEventListener(type: string, listener: (event: never) => void): void;
+}
+
+/** Deadlines, in milliseconds. All are measured on the client's scheduler. */
+export interface AuiTimeouts {
+  /**
+   * Longest wait for a WebSocket to open.
+   * @default 10000
+   */
+  readonly connectMs?: number;
+  /**
+   * Longest wait for the next frame of a turn, counted from the send and then from each frame.
+   * @default 60000
+   */
+  readonly idleMs?: number;
+  /**
+   * Longest wait for a REST response (headers and body).
+   * @default 60000
+   */
+  readonly requestMs?: number;
+}
+
+/** Options of {@link AuiClient}. */
+export interface AuiClientOptions {
+  /** The network API key, or a function called on every request and every (re)connect to get it. */
+  readonly apiKey: string | (() => string);
+  /**
+   * REST base URL; endpoint paths (`/api/v1/external/...`) are appended to it.
+   * @default 'https://data-services.aui.io/api/ia-controller'
+   */
+  readonly baseUrl?: string;
+  /**
+   * Full WebSocket session URL.
+   * @default baseUrl with https→wss (http→ws) plus '/api/v1/external/session'
+   */
+  readonly wsUrl?: string;
+  /**
+   * The fetch implementation.
+   * @default globalThis.fetch
+   */
+  readonly fetch?: typeof fetch;
+  /**
+   * The WebSocket constructor.
+   * @default the one from isomorphic-ws (`ws` in Node, the native one in browsers)
+   */
+  readonly WebSocket?: WebSocketConstructorLike;
+  /**
+   * The scheduler every delay (timeouts, idle linger) runs on; pass a TestScheduler in tests.
+   * @default asyncScheduler
+   */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Deadlines.
+   * @default { connectMs: 10000, idleMs: 60000, requestMs: 60000 }
+   */
+  readonly timeouts?: AuiTimeouts;
+  /**
+   * Most WebSocket connections open at once; further turns queue in order.
+   * @default 4
+   */
+  readonly maxConnections?: number;
+  /**
+   * How long an idle socket stays open for reuse before it is closed with 1000.
+   * @default 15000
+   */
+  readonly idleLingerMs?: number;
+  /**
+   * Allow `http://` / `ws://` to hosts other than loopback (the key would travel in clear text).
+   * @default false
+   */
+  readonly allowInsecure?: boolean;
+}
+
+/** Options with every default applied and every URL checked. @internal */
+export interface ResolvedOptions {
+  readonly getApiKey: () => string;
+  readonly baseUrl: string;
+  readonly wsUrl: string;
+  readonly fetch: typeof fetch | undefined;
+  readonly WebSocket: WebSocketConstructorLike | undefined;
+  readonly scheduler: SchedulerLike;
+  readonly timeouts: Required<AuiTimeouts>;
+  readonly maxConnections: number;
+  readonly idleLingerMs: number;
+  readonly allowInsecure: boolean;
+}
+
+function checkUrl(name: string, value: string, secure: string, insecure: string, allowInsecure: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AuiValidationError(`${name} is not a valid URL`, { issues: [{ path: [name], message: 'invalid URL' }] });
+  }
+  if (url.protocol !== secure && url.protocol !== insecure) {
+    throw new AuiValidationError(`${name} must use ${secure}// or ${insecure}//`, {
+      issues: [{ path: [name], message: `unsupported protocol ${url.protocol}` }],
+    });
+  }
+  if (url.protocol === insecure && !allowInsecure && !isLoopbackHost(url.hostname)) {
+    throw new AuiValidationError(
+      `${name} uses ${insecure}// to a non-loopback host; the API key would travel in clear text (set allowInsecure to permit it)`,
+      { issues: [{ path: [name], message: 'insecure protocol to a non-loopback host' }] },
+    );
+  }
+  if (url.username || url.password) {
+    throw new AuiValidationError(`${name} must not contain credentials`, { issues: [{ path: [name], message: 'credentials in URL' }] });
+  }
+  return url;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new AuiValidationError(`${name} must be a positive number`, { issues: [{ path: name.split('.'), message: 'must be > 0' }] });
+  }
+  return value;
+}
+
+/**
+ * Applies defaults and checks every option. Throws {@link AuiValidationError} for a missing key,
+ * a malformed URL, or clear-text transport to a non-loopback host without `allowInsecure`.
+ * @internal
+ */
+export function resolveOptions(options: AuiClientOptions): ResolvedOptions {
+  const { apiKey } = options ?? ({} as AuiClientOptions);
+  if (typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
+    throw new AuiValidationError('apiKey is required (a non-empty string or a function returning one)', {
+      issues: [{ path: ['apiKey'], message: 'required' }],
+    });
+  }
+  const allowInsecure = options.allowInsecure ?? false;
+  const base = checkUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, 'https:', 'http:', allowInsecure);
+  const baseUrl = base.href.replace(/\/+$/, '');
+  const derivedWs = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}${baseUrl.slice(base.protocol.length)}${SESSION_PATH}`;
+  const ws = checkUrl('wsUrl', options.wsUrl ?? derivedWs, 'wss:', 'ws:', allowInsecure);
+  const t = options.timeouts ?? {};
+  const maxConnections = positive('maxConnections', options.maxConnections, 4);
+  if (!Number.isInteger(maxConnections)) {
+    throw new AuiValidationError('maxConnections must be an integer', { issues: [{ path: ['maxConnections'], message: 'integer' }] });
+  }
+  return {
+    getApiKey: typeof apiKey === 'function' ? apiKey : () => apiKey,
+    baseUrl,
+    wsUrl: ws.href,
+    fetch: options.fetch,
+    WebSocket: options.WebSocket,
+    scheduler: options.scheduler ?? asyncScheduler,
+    timeouts: {
+      connectMs: positive('timeouts.connectMs', t.connectMs, 10_000),
+      idleMs: positive('timeouts.idleMs', t.idleMs, 60_000),
+      requestMs: positive('timeouts.requestMs', t.requestMs, 60_000),
+    },
+    maxConnections,
+    idleLingerMs: options.idleLingerMs === 0 ? 0 : positive('idleLingerMs', options.idleLingerMs, 15_000),
+    allowInsecure,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * zod schemas for every documented error body (wire reference §5, §3.3, §4.3 C) and a summariser
+ * that turns any of them into a human message plus validation issues.
+ *
+ * @packageDocumentation
+ */
+import { z } from 'zod';
+import type { AuiIssue } from '../errors.js';
+
+/** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */
+export const ValidationItemSchema = z.looseObject({
+  loc: z.array(z.union([z.string(), z.number()])).default([]),
+  msg: z.string(),
+  type: z.string().optional(),
+});
+/** One item of a 422 body. */
+export type ValidationItem = z.infer<typeof ValidationItemSchema>;
+
+/** FastAPI style: `{"detail": "Not authenticated"}` (401/403) or `{"detail": [ValidationItem…]}` (422). */
+export const DetailErrorBodySchema = z.looseObject({
+  detail: z.union([z.string(), z.array(ValidationItemSchema)]),
+});
+/** FastAPI-style error body. */
+export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
+
+/** OpenAPI `HTTPValidationError` `{"errors": [ValidationItem…]}` and G0 `{"status_code": 401, "errors": ["Unauthorized"]}`. */
+export const ErrorsListBodySchema = z.looseObject({
+  status_code: z.number().int().optional(),
+  errors: z.array(z.union([z.string(), ValidationItemSchema])),
+});
+/** `errors`-list error body. */
+export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
+
+/**
+ * The application error body `{status_code, description, message, extra_data?}` used by HTTP 400/5xx
+ * and by the WebSocket error frame (`ErrorMessagePayload`).
+ */
+export const ApplicationErrorBodySchema = z.looseObject({
+  status_code: z.number().int(),
+  description: z.string().optional(),
+  message: z.string().optional(),
+  extra_data: z.record(z.string(), z.unknown()).nullish(),
+});
+/** The application error body / WebSocket error frame. */
+export type ApplicationErrorBody = z.infer<typeof ApplicationErrorBodySchema>;
+
+/** Any documented error body. */
+export const ErrorBodySchema = z.union([DetailErrorBodySchema, ErrorsListBodySchema, ApplicationErrorBodySchema]);
+/** Any documented error body. */
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** What an error body says, in a form the error classes take. */
+export interface ErrorBodySummary {
+  /** A one-line human summary, when the body had one. */
+  readonly message?: string;
+  /** Validation problems listed by the body. */
+  readonly issues?: readonly AuiIssue[];
+  /** The body's own `status_code`, when present. */
+  readonly statusCode?: number;
+}
+
+function toIssue(item: ValidationItem): AuiIssue {
+  const issue = { path: item.loc, message: item.msg };
+  return item.type === undefined ? issue : { ...issue, code: item.type };
+}
+
+function listIssues(items: ReadonlyArray<string | ValidationItem>): { issues: AuiIssue[]; words: string[] } {
+  const issues: AuiIssue[] = [];
+  const words: string[] = [];
+  for (const item of items) {
+    if (typeof item === 'string') words.push(item);
+    else issues.push(toIssue(item));
+  }
+  return { issues, words };
+}
+
+function describeIssues(issues: readonly AuiIssue[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/**
+ * Summarises any documented error body (or anything else) into a message and issues.
+ * Unknown shapes give an empty summary; this function never throws.
+ *
+ * @example
+ * summarizeErrorBody({ detail: 'Not authenticated' }).message; // 'Not authenticated'
+ */
+export function summarizeErrorBody(body: unknown): ErrorBodySummary {
+  const app = ApplicationErrorBodySchema.safeParse(body);
+  if (app.success && (app.data.message !== undefined || app.data.description !== undefined)) {
+    const text = [app.data.description, app.data.message].filter((s): s is string => !!s).join(': ');
+    return { message: text, statusCode: app.data.status_code };
+  }
+  const detail = DetailErrorBodySchema.safeParse(body);
+  if (detail.success) {
+    if (typeof detail.data.detail === 'string') return { message: detail.data.detail };
+    const issues = detail.data.detail.map(toIssue);
+    return { message: describeIssues(issues), issues };
+  }
+  const list = ErrorsListBodySchema.safeParse(body);
+  if (list.success) {
+    const { issues, words } = listIssues(list.data.errors);
+    const message = [...words, describeIssues(issues)].filter(Boolean).join('; ');
+    const base = issues.length ? { message, issues } : { message };
+    return list.data.status_code === undefined ? base : { ...base, statusCode: list.data.status_code };
+  }
+  return app.success ? { statusCode: app.data.status_code } : {};
+}

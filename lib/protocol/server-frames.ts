@@ -1,0 +1,164 @@
+/**
+ * Server → client WebSocket frames (wire reference §4.3): text updates in shapes A1
+ * (`channel.event_name`) and A2 (`event`), the final message, the error frame, and the early
+ * `{type, data}` envelope (§10.16). Frames are told apart structurally; a frame of no known kind is
+ * `unknown` (skipped by the client, never fatal).
+ *
+ * @packageDocumentation
+ */
+import { z } from 'zod';
+import { AuiProtocolError } from '../errors.js';
+import { ApplicationErrorBodySchema, type ApplicationErrorBody } from './error-bodies.js';
+import { AgentMessageSchema, type AgentMessage } from './rest.js';
+import { toAuiIssues } from '../internal/zod-issues.js';
+
+/** The event name of a streaming text update. */
+export const TEXT_UPDATE_EVENT = 'thread-message-text-content-updated';
+
+/** Text update, shape A1 (G0 / AsyncAPI `StreamingUpdatePayload`). */
+export const TextUpdateA1Schema = z.looseObject({
+  channel: z.looseObject({
+    type: z.string().optional(),
+    channel_name: z.string().optional(),
+    event_name: z.literal(TEXT_UPDATE_EVENT),
+  }),
+  scope: z
+    .looseObject({
+      type: z.string().optional(),
+      data: z.looseObject({ status: z.string().optional() }).optional(),
+      context: z
+        .looseObject({
+          message_id: z.string().optional(),
+          task_id: z.string().optional(),
+          interaction_id: z.string().optional(),
+          pillar: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  data: z.looseObject({ text: z.string() }),
+  timestamp: z.string().optional(),
+});
+/** Text update, shape A1. */
+export type TextUpdateA1 = z.infer<typeof TextUpdateA1Schema>;
+
+/** Text update, shape A2 (G1 `/messaging-api/websocket`). */
+export const TextUpdateA2Schema = z.looseObject({
+  event: z.literal(TEXT_UPDATE_EVENT),
+  data: z.looseObject({ text: z.string() }),
+});
+/** Text update, shape A2. */
+export type TextUpdateA2 = z.infer<typeof TextUpdateA2Schema>;
+
+/** The final-message frame: a complete {@link AgentMessage} (legacy `options` or current `cards`). */
+export const FinalMessageFrameSchema = AgentMessageSchema;
+
+/** The error frame `{status_code, description, message, extra_data?}` sent before the server closes. */
+export const ErrorFrameSchema = ApplicationErrorBodySchema;
+/** The error frame. */
+export type ErrorFrame = ApplicationErrorBody;
+
+/** A classified server frame. */
+export type ServerFrame =
+  | { readonly type: 'text'; readonly text: string; readonly taskId: string | undefined }
+  | { readonly type: 'final'; readonly message: AgentMessage }
+  | { readonly type: 'error'; readonly frame: ErrorFrame }
+  | { readonly type: 'unknown'; readonly raw: unknown };
+
+type Obj = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function invalid(what: string, raw: unknown, error: z.ZodError): AuiProtocolError {
+  return new AuiProtocolError(`Invalid ${what} frame: ${error.issues[0]?.message ?? 'schema mismatch'}`, {
+    body: raw,
+    issues: toAuiIssues(error),
+  });
+}
+
+function classifyText(raw: Obj, a1: boolean): ServerFrame {
+  // Fast path: a well-formed update needs no schema work.
+  const data = raw['data'];
+  if (isObject(data) && typeof data['text'] === 'string') {
+    let taskId: string | undefined;
+    if (a1) {
+      const scope = raw['scope'];
+      const ctx = isObject(scope) ? scope['context'] : undefined;
+      const id = isObject(ctx) ? ctx['task_id'] : undefined;
+      taskId = typeof id === 'string' ? id : undefined;
+    }
+    if (!a1 || isObject(raw['channel'])) return { type: 'text', text: data['text'], taskId };
+  }
+  const result = (a1 ? TextUpdateA1Schema : TextUpdateA2Schema).safeParse(raw);
+  if (result.success) return { type: 'text', text: result.data.data.text, taskId: undefined };
+  throw invalid('text update', raw, result.error);
+}
+
+/**
+ * Classifies a parsed frame. Throws {@link AuiProtocolError} when a frame recognised as a text
+ * update, final message or error frame fails its schema; returns `unknown` for anything else.
+ *
+ * @example
+ * classifyServerFrame({ event: TEXT_UPDATE_EVENT, data: { text: 'Hi' } }); // { type: 'text', text: 'Hi', … }
+ */
+export function classifyServerFrame(raw: unknown): ServerFrame {
+  if (!isObject(raw)) return { type: 'unknown', raw };
+  if (raw['event'] === TEXT_UPDATE_EVENT) return classifyText(raw, false);
+  const channel = raw['channel'];
+  if (isObject(channel) && channel['event_name'] === TEXT_UPDATE_EVENT) return classifyText(raw, true);
+  if ('status_code' in raw) {
+    const result = ErrorFrameSchema.safeParse(raw);
+    if (result.success) return { type: 'error', frame: result.data };
+    throw invalid('error', raw, result.error);
+  }
+  if ('id' in raw && 'text' in raw) {
+    const result = FinalMessageFrameSchema.safeParse(raw);
+    if (result.success) return { type: 'final', message: result.data };
+    throw invalid('final message', raw, result.error);
+  }
+  return classifyEnvelope(raw);
+}
+
+/** The early `{type: 'streaming_update' | 'final_message' | 'error', data}` envelope (§10.16). */
+function classifyEnvelope(raw: Obj): ServerFrame {
+  const data = raw['data'];
+  switch (raw['type']) {
+    case 'streaming_update': {
+      const text = isObject(data) ? data['text'] : undefined;
+      if (typeof text === 'string') return { type: 'text', text, taskId: undefined };
+      throw new AuiProtocolError('Invalid text update frame: data.text must be a string', {
+        body: raw,
+        issues: [{ path: ['data', 'text'], message: 'must be a string' }],
+      });
+    }
+    case 'final_message': {
+      const result = FinalMessageFrameSchema.safeParse(data);
+      if (result.success) return { type: 'final', message: result.data };
+      throw invalid('final message', raw, result.error);
+    }
+    case 'error': {
+      const result = ErrorFrameSchema.safeParse(data);
+      if (result.success) return { type: 'error', frame: result.data };
+      throw invalid('error', raw, result.error);
+    }
+    default:
+      return { type: 'unknown', raw };
+  }
+}
+
+/**
+ * Parses the text of a server frame: `JSON.parse`, then {@link classifyServerFrame}. Non-JSON text
+ * throws {@link AuiProtocolError}.
+ *
+ * @example
+ * parseServerFrame('{"event":"thread-message-text-content-updated","data":{"text":"Hi"}}');
+ */
+export function parseServerFrame(text: string): ServerFrame {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new AuiProtocolError('Frame is not valid JSON', { body: text.length > 512 ? `${text.slice(0, 512)}…` : text, cause });
+  }
+  return classifyServerFrame(raw);
+}

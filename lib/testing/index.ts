@@ -1,0 +1,11 @@
+/**
+ * aui-rx/testing: FakeAuiServer, MockWebSocket and a fake fetch for testing apps built on aui-rx.
+ *
+ * @packageDocumentation
+ */
+export { FakeAuiServer, FAKE_API_KEY } from './fake-aui-server.js';
+export type { FakeAuiServerSettings, FakeAuiServerStats, RecordedRequest, FrameShape, TextMode } from './fake-aui-server.js';
+export type { RestFault, ScriptedRestFault, ConnectFault, TurnFault } from './fake-faults.js';
+export { FakeStore } from './fake-store.js';
+export { agentReplyText, agentMessage, splitReply } from './fake-agent.js';
+export type { ReplyShape } from './fake-agent.js';
