@@ -1,0 +1,79 @@
+/**
+ * `aui-rx demo` (what `npm start` runs): everything aui-rx does, against an embedded FakeAuiServer
+ * on loopback: a task, a live streamed reply with cards and suggestions, a 1011 recovered by
+ * `retryOn1011`, and a bad key stopped at once by `failFastOn1008`.
+ *
+ * @packageDocumentation
+ */
+import { parseArgs } from 'node:util';
+import { lastValueFrom, retry } from 'rxjs';
+import { AuiClient } from '../client.js';
+import { isAuiError } from '../errors.js';
+import { failFastOn1008 } from '../operators/fail-fast-on-1008.js';
+import { retryOn1011 } from '../operators/retry-on-1011.js';
+import { FakeAuiServer } from '../testing/fake-aui-server.js';
+import { printLive } from './chat-command.js';
+import type { CliIo } from './output.js';
+
+/** Help text of `aui-rx demo`. */
+export const DEMO_HELP = `Usage: aui-rx demo [--fast]
+
+Runs the aui-rx tour against an embedded fake server on 127.0.0.1 (no network, no key needed).
+  --fast   stream without the per-word delay
+`;
+
+/** Runs the demo; resolves with the exit code. */
+export async function demoCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { fast: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return void io.out.write(DEMO_HELP), 0;
+  const server = await FakeAuiServer.start({ frameDelayMs: values.fast ? 0 : 30, frames: 'A1', textMode: 'delta' });
+  const client = new AuiClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
+  const line = (s = ''): boolean => io.out.write(`${s}\n`);
+  try {
+    line(`aui-rx demo: a fake AUI Messaging API is running at ${server.baseUrl}`);
+    line();
+    line('1. Create a task (REST)');
+    const task = await lastValueFrom(client.createTask({ user_id: 'demo-user' }));
+    line(`   task ${task.id}: "${task.welcome_message ?? ''}"`);
+    line();
+    const question = 'I need a built-in microwave with at least 20 liters';
+    line(`2. Stream a reply (WebSocket): "${question}"`);
+    await lastValueFrom(printLive(io, client.streamMessage({ task_id: task.id, text: question })));
+    line();
+
+    line('3. The server fails twice with close code 1011; retryOn1011 recovers');
+    server.failNextTurn({ type: 'close', code: 1011, reason: 'Internal error', afterFrames: 3 }, { type: 'close', code: 1011, reason: 'Internal error' });
+    const before = server.stats.connections;
+    const recovered$ = client
+      .streamMessage({ task_id: task.id, text: 'Compare their dimensions' })
+      .pipe(retryOn1011({ count: 3, initialDelayMs: 250, jitter: false }));
+    await lastValueFrom(printLive(io, recovered$));
+    line(`   recovered: the server saw ${server.stats.connections - before} connections for this turn (two closed with 1011, one succeeded)`);
+    line();
+
+    line('4. A bad API key: close 1008 stops at once with failFastOn1008, even under retry(5)');
+    const badClient = new AuiClient({ apiKey: 'API_KEY_REVOKED', baseUrl: server.baseUrl });
+    const beforeBad = server.stats.connections;
+    let failures = 0;
+    try {
+      await lastValueFrom(
+        badClient
+          .streamMessage({ task_id: task.id, text: 'Hello?' })
+          .pipe(failFastOn1008({ onFailure: () => (failures += 1) }), retry(5)),
+      );
+      line('   unexpected: the turn succeeded');
+    } catch (error) {
+      const what = isAuiError(error) ? `${error.name} (kind ${error.kind}, close ${error.closeCode ?? '-'})` : String(error);
+      line(`   stopped: ${what}`);
+      line(`   the server saw ${server.stats.connections - beforeBad} connection; onFailure was called ${failures} time`);
+    } finally {
+      badClient.close();
+    }
+    line();
+    line('Done. Next: npm test, docs/getting-started.md, and `aui-rx chat --api-key … "text"` against the real API.');
+    return 0;
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
