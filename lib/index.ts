@@ -80,3 +80,15 @@ export {
   parseServerFrame,
 } from './protocol/server-frames.js';
 export type { ServerFrame, TextUpdateA1, TextUpdateA2, ErrorFrame } from './protocol/server-frames.js';
+
+// Operators
+export { retryOn1011 } from './operators/retry-on-1011.js';
+export type { RetryOn1011Config } from './operators/retry-on-1011.js';
+export { retryTransient } from './operators/retry-transient.js';
+export type { RetryTransientConfig } from './operators/retry-transient.js';
+export { failFastOn1008 } from './operators/fail-fast-on-1008.js';
+export type { FailFastOn1008Config, FailFastOn1008Operator } from './operators/fail-fast-on-1008.js';
+export type { BackoffConfig } from './operators/backoff.js';
+export { textDeltas } from './operators/text-deltas.js';
+export { accumulateText } from './operators/accumulate-text.js';
+export { finalMessage } from './operators/final-message.js';
