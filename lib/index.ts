@@ -4,6 +4,9 @@
  * @packageDocumentation
  */
 
+// Client
+export { AuiClient, createAuiClient, DEFAULT_PAGE_SIZE } from './client.js';
+
 // Errors
 export {
   AuiError,
@@ -92,3 +95,6 @@ export type { BackoffConfig } from './operators/backoff.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { accumulateText } from './operators/accumulate-text.js';
 export { finalMessage } from './operators/final-message.js';
+
+// REST transport helpers
+export { parseRetryAfter } from './transports/http/retry-after.js';

@@ -9,3 +9,6 @@ export type { RestFault, ScriptedRestFault, ConnectFault, TurnFault } from './fa
 export { FakeStore } from './fake-store.js';
 export { agentReplyText, agentMessage, splitReply } from './fake-agent.js';
 export type { ReplyShape } from './fake-agent.js';
+export { FakeFetch, createFakeFetch } from './fake-fetch.js';
+export type { FakeFetchCall, FakeFetchReply, FakeFetchResponder, FakeFetchOptions, FakeResponseSpec } from './fake-fetch.js';
+export { NOT_AUTHENTICATED_BODY, FORBIDDEN_BODY } from './fake-rest-routes.js';

@@ -1,0 +1,212 @@
+/**
+ * The AuiClient facade: every method returns a cold Observable; arguments are checked before any
+ * request; every failure arrives as one typed aui-rx error.
+ *
+ * @packageDocumentation
+ */
+import { concat, concatMap, defer, from, type Observable } from 'rxjs';
+import type { z } from 'zod';
+import { AuiValidationError } from './errors.js';
+import { toAuiIssues } from './internal/zod-issues.js';
+import { resolveOptions, type AuiClientOptions, type ResolvedOptions } from './options.js';
+import {
+  AgentMessageListSchema,
+  AgentMessageSchema,
+  CreateTaskRequestSchema,
+  ListAllTasksRequestSchema,
+  ListTasksRequestSchema,
+  SendMessageRequestSchema,
+  TaskIdSchema,
+  TaskPageSchema,
+  TaskSchema,
+  type AgentMessage,
+  type CreateTaskRequest,
+  type ListAllTasksRequest,
+  type ListTasksRequest,
+  type SendMessageRequest,
+  type Task,
+  type TaskPage,
+} from './protocol/rest.js';
+import { httpRequest, type HttpRequestSpec, type HttpTransportConfig } from './transports/http/http-request.js';
+
+/** REST endpoint paths, relative to the base URL. */
+const PATHS = {
+  tasks: '/api/v1/external/tasks',
+  task: (id: string) => `/api/v1/external/tasks/${encodeURIComponent(id)}`,
+  messages: (id: string) => `/api/v1/external/tasks/${encodeURIComponent(id)}/messages`,
+  message: '/api/v1/external/message',
+} as const;
+
+/** Page size `listTasks` and `listAllTasks` use when none is given (the server's default). */
+export const DEFAULT_PAGE_SIZE = 10;
+
+/**
+ * Validates `args` with `schema`; a failure is an {@link AuiValidationError} (thrown inside
+ * `defer`, so callers see a notification, never a synchronous throw).
+ */
+function validate<S extends z.ZodType>(schema: S, args: unknown, method: string, taskId?: unknown): z.output<S> {
+  const result = schema.safeParse(args);
+  if (result.success) return result.data;
+  const issues = toAuiIssues(result.error);
+  const text = issues
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
+  throw new AuiValidationError(`Invalid arguments for ${method}: ${text}; no request was sent`, {
+    issues,
+    ...(typeof taskId === 'string' && taskId !== '' ? { taskId } : {}),
+  });
+}
+
+/**
+ * A reactive client for the AUI Messaging API. Every method returns a cold Observable: nothing
+ * is sent until subscribe, each subscription is one request, unsubscribing aborts it.
+ *
+ * @example
+ * const client = new AuiClient({ apiKey: process.env.AUI_NETWORK_API_KEY! });
+ * client.createTask({ user_id: 'user_123' }).subscribe((task) => console.log(task.id));
+ */
+export class AuiClient {
+  /** The options with defaults applied. @internal */
+  protected readonly options: ResolvedOptions;
+  /** What the REST transport needs. @internal */
+  private readonly http: HttpTransportConfig;
+
+  /**
+   * Creates a client. Throws {@link AuiValidationError} at once for bad options (missing key,
+   * malformed URL, clear-text transport to a non-loopback host without `allowInsecure`).
+   */
+  constructor(options: AuiClientOptions) {
+    this.options = resolveOptions(options);
+    this.http = {
+      baseUrl: this.options.baseUrl,
+      getApiKey: this.options.getApiKey,
+      fetch: this.options.fetch,
+      scheduler: this.options.scheduler,
+      requestMs: this.options.timeouts.requestMs,
+    };
+  }
+
+  /**
+   * Creates a task (a conversation) for a user: `POST /api/v1/external/tasks`.
+   *
+   * @example
+   * client.createTask({ user_id: 'user_123' }).subscribe((task) => console.log(task.id, task.welcome_message));
+   */
+  createTask(args: CreateTaskRequest): Observable<Task> {
+    return defer(() => {
+      validate(CreateTaskRequestSchema, args, 'createTask');
+      return this.request({ method: 'POST', path: PATHS.tasks, body: args, schema: TaskSchema });
+    });
+  }
+
+  /**
+   * Fetches one page of a user's tasks: `GET /api/v1/external/tasks?user_id&page&size`
+   * (`page` is 1-based, default 1; `size` default 10).
+   *
+   * @example
+   * client.listTasks({ user_id: 'user_123', page: 2, size: 20 }).subscribe((p) => console.log(p.total, p.tasks));
+   */
+  listTasks(args: ListTasksRequest): Observable<TaskPage> {
+    return defer(() => {
+      const { user_id, page, size } = validate(ListTasksRequestSchema, args, 'listTasks');
+      return this.fetchPage(user_id, page ?? 1, size ?? DEFAULT_PAGE_SIZE);
+    });
+  }
+
+  /**
+   * Emits every task of a user, page by page, lazily: the next page is requested only when the
+   * previous one has been consumed, so `take(n)` costs only the pages it needs. Stops after the
+   * page that reaches `total`, or at the first empty page.
+   *
+   * @example
+   * client.listAllTasks({ user_id: 'user_123', size: 50 }).pipe(toArray()).subscribe((all) => console.log(all.length));
+   */
+  listAllTasks(args: ListAllTasksRequest): Observable<Task> {
+    return defer(() => {
+      const { user_id, size = DEFAULT_PAGE_SIZE } = validate(ListAllTasksRequestSchema, args, 'listAllTasks');
+      const pageFrom = (page: number): Observable<Task> =>
+        this.fetchPage(user_id, page, size).pipe(
+          concatMap((result) => {
+            const done = result.tasks.length === 0 || page * size >= result.total;
+            const tasks = from(result.tasks);
+            return done ? tasks : concat(tasks, defer(() => pageFrom(page + 1)));
+          }),
+        );
+      return pageFrom(1);
+    });
+  }
+
+  /**
+   * Fetches one task: `GET /api/v1/external/tasks/{task_id}`.
+   *
+   * @example
+   * client.getTask('68e78d0dc5a4b19a030d03d6').subscribe((task) => console.log(task.title));
+   */
+  getTask(taskId: string): Observable<Task> {
+    return defer(() => {
+      const id = validate(TaskIdSchema, taskId, 'getTask');
+      return this.request({ method: 'GET', path: PATHS.task(id), schema: TaskSchema, taskId: id });
+    });
+  }
+
+  /**
+   * Fetches a task's history, user and agent messages: `GET /api/v1/external/tasks/{task_id}/messages`.
+   *
+   * @example
+   * client.getTaskMessages(task.id).subscribe((messages) => messages.forEach((m) => console.log(m.sender.type, m.text)));
+   */
+  getTaskMessages(taskId: string): Observable<AgentMessage[]> {
+    return defer(() => {
+      const id = validate(TaskIdSchema, taskId, 'getTaskMessages');
+      return this.request({ method: 'GET', path: PATHS.messages(id), schema: AgentMessageListSchema, taskId: id });
+    });
+  }
+
+  /**
+   * Sends a user message and waits for the agent's complete reply (one emission):
+   * `POST /api/v1/external/message?is_external_api=true`. Use `streamMessage` to see text as it
+   * is written.
+   *
+   * @example
+   * client.sendMessage({ task_id: task.id, text: 'A built-in microwave, 20 L or more' })
+   *   .subscribe((reply) => console.log(reply.text, reply.cards ?? reply.options));
+   */
+  sendMessage(args: SendMessageRequest): Observable<AgentMessage> {
+    return defer(() => {
+      const rawTaskId = (args as { task_id?: unknown } | null | undefined)?.task_id;
+      const { task_id } = validate(SendMessageRequestSchema, args, 'sendMessage', rawTaskId);
+      return this.request({
+        method: 'POST',
+        path: PATHS.message,
+        query: { is_external_api: true },
+        body: args,
+        schema: AgentMessageSchema,
+        taskId: task_id,
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // WebSocket part: streamMessage(), connectionState$ and close() are added here by the streaming
+  // work (lib/transports/websocket). `this.options` holds everything they need (wsUrl, WebSocket,
+  // scheduler, timeouts, maxConnections, idleLingerMs, getApiKey).
+  // ---------------------------------------------------------------------------------------------
+
+  private fetchPage(userId: string, page: number, size: number): Observable<TaskPage> {
+    return this.request({ method: 'GET', path: PATHS.tasks, query: { user_id: userId, page, size }, schema: TaskPageSchema });
+  }
+
+  private request<T>(spec: HttpRequestSpec<T>): Observable<T> {
+    return httpRequest(this.http, spec);
+  }
+}
+
+/**
+ * Creates an {@link AuiClient}; the same as `new AuiClient(options)`.
+ *
+ * @example
+ * const client = createAuiClient({ apiKey: () => secrets.current(), timeouts: { requestMs: 30_000 } });
+ */
+export function createAuiClient(options: AuiClientOptions): AuiClient {
+  return new AuiClient(options);
+}

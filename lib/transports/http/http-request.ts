@@ -1,0 +1,156 @@
+/**
+ * The REST transport: a cold Observable per request over the injected `fetch`, with the API key
+ * header, a request deadline on the scheduler, same-origin-only redirects, and every outcome
+ * mapped to one typed value or one aui-rx error.
+ *
+ * @packageDocumentation
+ */
+import { catchError, defer, map, mergeMap, of, throwError, timeout, type Observable, type SchedulerLike } from 'rxjs';
+import type { z } from 'zod';
+import { AuiValidationError } from '../../errors.js';
+import { fetchObservable, type FetchedResponse } from './fetch-observable.js';
+import { decideRedirect } from './redirect-policy.js';
+import {
+  decodeHttpBody,
+  mapHttpError,
+  mapNetworkError,
+  redirectRefusedError,
+  requestTimeoutError,
+  type HttpErrorContext,
+} from './map-http-error.js';
+
+/** The header that carries the network API key on every REST request. */
+export const API_KEY_HEADER = 'x-network-api-key';
+
+/** What the transport needs from the client's resolved options. */
+export interface HttpTransportConfig {
+  /** Base URL without trailing slash; endpoint paths are appended. */
+  readonly baseUrl: string;
+  /** Called on every request (and every followed redirect) for the key. */
+  readonly getApiKey: () => string;
+  /** The fetch to use; `undefined` means `globalThis.fetch`, looked up at request time. */
+  readonly fetch: typeof fetch | undefined;
+  /** Where the request deadline runs (and whose `now()` dates `Retry-After`). */
+  readonly scheduler: SchedulerLike;
+  /** Request deadline in ms: response headers and body. */
+  readonly requestMs: number;
+}
+
+/** Query values; `undefined` members are left out. */
+export type HttpQuery = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** One REST request. */
+export interface HttpRequestSpec<T> {
+  readonly method: 'GET' | 'POST';
+  /** Path after the base URL, already URL-encoded, e.g. `/api/v1/external/tasks/abc`. */
+  readonly path: string;
+  readonly query?: HttpQuery;
+  /** JSON body (sent with `content-type: application/json`). */
+  readonly body?: unknown;
+  /** Schema of the 2xx body. */
+  readonly schema: z.ZodType<T>;
+  /** The task concerned, copied to errors. */
+  readonly taskId?: string;
+}
+
+const HEADER_VALUE = /^[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** Reads the key through `getApiKey`, refusing anything that is not a usable header value. */
+export function readApiKey(getApiKey: () => string): string {
+  let key: unknown;
+  try {
+    key = getApiKey();
+  } catch (cause) {
+    throw new AuiValidationError('apiKey function threw; no request was sent', { cause, issues: [{ path: ['apiKey'], message: 'threw' }] });
+  }
+  if (typeof key !== 'string' || key.trim() === '') {
+    throw new AuiValidationError('apiKey function returned no key; no request was sent', {
+      issues: [{ path: ['apiKey'], message: 'must return a non-empty string' }],
+    });
+  }
+  if (!HEADER_VALUE.test(key)) {
+    throw new AuiValidationError('apiKey contains characters that are not allowed in an HTTP header; no request was sent', {
+      issues: [{ path: ['apiKey'], message: 'invalid header value' }],
+    });
+  }
+  return key;
+}
+
+/** Builds the absolute URL of an endpoint with its query. */
+export function buildUrl(baseUrl: string, path: string, query: HttpQuery = {}): URL {
+  const url = new URL(`${baseUrl}${path}`);
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(name, String(value));
+  }
+  return url;
+}
+
+function resolveFetch(configured: typeof fetch | undefined): typeof fetch {
+  const impl = configured ?? (globalThis as { fetch?: typeof fetch }).fetch;
+  if (typeof impl !== 'function') {
+    throw new AuiValidationError('No fetch implementation: pass options.fetch (this runtime has no global fetch)', {
+      issues: [{ path: ['fetch'], message: 'required in this runtime' }],
+    });
+  }
+  return impl;
+}
+
+/**
+ * Sends one REST request per subscription and emits the parsed 2xx body once, then completes.
+ * Errors: non-2xx → the class {@link mapHttpError} picks; network failure → `AuiConnectionError`;
+ * redirect to another origin → `AuiConnectionError` (the other origin is never contacted);
+ * 2xx body not JSON or off-schema → `AuiProtocolError`; no response within `requestMs` on the
+ * scheduler → `AuiTimeoutError` (phase `'request'`) and the request is aborted.
+ *
+ * @example
+ * httpRequest(config, { method: 'GET', path: '/api/v1/external/tasks/abc', schema: TaskSchema })
+ *   .subscribe((task) => console.log(task.title));
+ */
+export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpec<T>): Observable<T> {
+  return defer(() => {
+    const key = readApiKey(config.getApiKey);
+    const fetchImpl = resolveFetch(config.fetch);
+    const url = buildUrl(config.baseUrl, spec.path, spec.query);
+    const ctx: HttpErrorContext = {
+      method: spec.method,
+      path: spec.path,
+      secret: key,
+      now: () => config.scheduler.now(),
+      ...(spec.taskId === undefined ? {} : { taskId: spec.taskId }),
+    };
+    const bodyText = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const origin = new URL(config.baseUrl).origin;
+
+    const send = (target: URL, method: string, body: string | undefined, hops: number): Observable<FetchedResponse> => {
+      const headers: Record<string, string> = { accept: 'application/json', [API_KEY_HEADER]: key };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const init: RequestInit = { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) };
+      return fetchObservable(fetchImpl, target.href, init).pipe(
+        catchError((cause: unknown) => throwError(() => mapNetworkError(cause, ctx))),
+        mergeMap((response) => {
+          const decision = decideRedirect(response, target, origin, method, hops);
+          switch (decision.action) {
+            case 'none':
+              return of(response);
+            case 'refuse':
+              return throwError(() => redirectRefusedError(ctx, decision));
+            case 'follow':
+              return send(decision.url, decision.method, decision.keepBody ? body : undefined, hops + 1);
+          }
+        }),
+      );
+    };
+
+    return send(url, spec.method, bodyText, 0).pipe(
+      map((response) => {
+        if (response.status < 200 || response.status > 299) throw mapHttpError(response, ctx);
+        return decodeHttpBody(response, spec.schema, ctx);
+      }),
+      timeout({
+        first: config.requestMs,
+        scheduler: config.scheduler,
+        with: () => throwError(() => requestTimeoutError(ctx, config.requestMs)),
+      }),
+    );
+  });
+}

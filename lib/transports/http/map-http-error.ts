@@ -1,0 +1,198 @@
+/**
+ * The one place where an HTTP outcome becomes an aui-rx error: status + body ({@link mapHttpError}),
+ * network failure, refused redirect, request timeout and an unreadable 2xx body.
+ *
+ * Status policy:
+ * - 401, 403 → `AuiAuthenticationError`
+ * - 400 → `AuiApplicationError` (moderation details stay in `body.extra_data`)
+ * - 404, 405, 409, 410 and every other 4xx not listed here → `AuiApplicationError` (the request
+ *   reached the API and was refused for a reason repeating it will not fix)
+ * - 408 → `AuiTimeoutError` with phase `'request'` (the server gave up waiting for us)
+ * - 422 → `AuiValidationError` with `issues` from `detail[]` or `errors[]`
+ * - 429 → `AuiRateLimitError` with `retryAfterMs` from `Retry-After`
+ * - 5xx (JSON, HTML or empty body) → `AuiServerError` (`retryAfterMs` too when the server sent one)
+ * - anything else (1xx, a 3xx that is not a followable redirect, unknown codes) → `AuiProtocolError`
+ *
+ * Messages read `HTTP 401 Unauthorized: Not authenticated (GET /api/v1/external/tasks)`: status,
+ * reason, what the body says, method and path, never the query and never the API key.
+ *
+ * @packageDocumentation
+ */
+import type { z } from 'zod';
+import {
+  AuiApplicationError,
+  AuiAuthenticationError,
+  AuiConnectionError,
+  AuiProtocolError,
+  AuiRateLimitError,
+  AuiServerError,
+  AuiTimeoutError,
+  AuiValidationError,
+  isAuiError,
+  type AuiError,
+  type AuiErrorInit,
+} from '../../errors.js';
+import { summarizeErrorBody } from '../../protocol/error-bodies.js';
+import { toAuiIssues } from '../../internal/zod-issues.js';
+import { parseRetryAfter } from './retry-after.js';
+import { redactSecret } from './redact-secret.js';
+
+/** What the mapping needs to know about the request an outcome belongs to. */
+export interface HttpErrorContext {
+  /** HTTP method, e.g. `GET`. */
+  readonly method: string;
+  /** Endpoint path without query, e.g. `/api/v1/external/tasks`. */
+  readonly path: string;
+  /** The task concerned, when the operation names one. */
+  readonly taskId?: string;
+  /** The API key used: removed from every message and body. */
+  readonly secret?: string;
+  /** The current time in ms (the scheduler's `now()`), for `Retry-After` dates. */
+  readonly now: () => number;
+}
+
+/** The facts of an HTTP response the mapping reads. */
+export interface HttpResponseFacts {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: { get(name: string): string | null };
+  /** The raw body text ('' when empty). */
+  readonly text: string;
+}
+
+/** Longest raw (non-JSON) body kept on an error. */
+export const MAX_RAW_BODY_CHARS = 4096;
+const MAX_DETAIL_CHARS = 300;
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented',
+  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Parses a body as JSON when it is JSON; otherwise keeps the (clipped) text. */
+export function parseBodyText(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed !== '' && (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed.startsWith('"'))) {
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      // not JSON after all: keep the text
+    }
+  }
+  return clip(text, MAX_RAW_BODY_CHARS);
+}
+
+function where(ctx: HttpErrorContext): string {
+  return `(${ctx.method} ${ctx.path})`;
+}
+
+function statusLine(status: number, statusText: string): string {
+  const reason = statusText.trim() || REASONS[status] || '';
+  return reason ? `HTTP ${status} ${reason}` : `HTTP ${status}`;
+}
+
+function base(ctx: HttpErrorContext, extra: AuiErrorInit): AuiErrorInit {
+  return ctx.taskId === undefined ? extra : { ...extra, taskId: ctx.taskId };
+}
+
+/**
+ * Maps a non-2xx response (status + body) to the matching aui-rx error. Accepts every documented
+ * error body (`detail` string or array, `{status_code, errors}`, `{status_code, description,
+ * message, extra_data}`) and anything else (HTML, empty, plain text).
+ *
+ * @example
+ * mapHttpError({ status: 401, statusText: '', headers, text: '{"detail":"Not authenticated"}' },
+ *   { method: 'GET', path: '/api/v1/external/tasks', now: () => scheduler.now() });
+ * // AuiAuthenticationError: HTTP 401 Unauthorized: Not authenticated (GET /api/v1/external/tasks)
+ */
+export function mapHttpError(response: HttpResponseFacts, ctx: HttpErrorContext): AuiError {
+  const { status } = response;
+  const body = redactSecret(parseBodyText(response.text), ctx.secret);
+  const summary = summarizeErrorBody(body);
+  const detail = summary.message ? clip(summary.message.replace(/\s+/g, ' ').trim(), MAX_DETAIL_CHARS) : '';
+  const line = statusLine(status, response.statusText);
+  const message = `${line}${detail ? `: ${detail}` : ''} ${where(ctx)}`;
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), ctx.now());
+  const init = base(ctx, { status, body });
+  const withRetry = retryAfterMs === undefined ? init : { ...init, retryAfterMs };
+
+  if (status === 401 || status === 403) return new AuiAuthenticationError(message, init);
+  if (status === 422) return new AuiValidationError(message, { ...init, issues: summary.issues ?? [] });
+  if (status === 429) return new AuiRateLimitError(message, withRetry);
+  if (status === 408) return new AuiTimeoutError(message, 'request', init);
+  if (status >= 500 && status <= 599) return new AuiServerError(message, withRetry);
+  if (status >= 400 && status <= 499) return new AuiApplicationError(message, init);
+  return new AuiProtocolError(`${line}: unexpected status${detail ? ` (${detail})` : ''} ${where(ctx)}`, init);
+}
+
+/**
+ * Maps a 2xx body that is not JSON, or fails `schema`, to an {@link AuiProtocolError} carrying
+ * the zod `issues`; returns the parsed value otherwise.
+ */
+export function decodeHttpBody<T>(response: HttpResponseFacts, schema: z.ZodType<T>, ctx: HttpErrorContext): T {
+  const line = statusLine(response.status, response.statusText);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(response.text) as unknown;
+  } catch (cause) {
+    const body = redactSecret(clip(response.text, MAX_RAW_BODY_CHARS), ctx.secret);
+    const what = response.text.trim() === '' ? 'response body is empty' : 'response body is not JSON';
+    throw new AuiProtocolError(`${line}: ${what} ${where(ctx)}`, base(ctx, { status: response.status, body, cause }));
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issues = toAuiIssues(result.error);
+  const first = issues[0];
+  const hint = first ? `${first.path.length ? `${first.path.map(String).join('.')}: ` : ''}${first.message}` : 'schema mismatch';
+  throw new AuiProtocolError(`${line}: unexpected response body, ${clip(hint, MAX_DETAIL_CHARS)} ${where(ctx)}`, base(ctx, {
+    status: response.status,
+    body: redactSecret(raw, ctx.secret),
+    issues,
+  }));
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return typeof cause === 'string' ? cause : 'request failed';
+  const inner = (cause as { cause?: unknown }).cause;
+  const code = (inner as { code?: unknown } | undefined)?.code ?? (cause as { code?: unknown }).code;
+  const text = cause.message || cause.name;
+  return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+}
+
+/**
+ * Maps a failed `fetch` (DNS, refused or reset connection, TLS, CORS…) to an
+ * {@link AuiConnectionError}; an aui-rx error passes through unchanged.
+ */
+export function mapNetworkError(cause: unknown, ctx: HttpErrorContext): AuiError {
+  if (isAuiError(cause)) return cause;
+  const text = redactSecret(clip(describeCause(cause), MAX_DETAIL_CHARS), ctx.secret);
+  return new AuiConnectionError(`Network error: ${text} ${where(ctx)}`, base(ctx, { cause }));
+}
+
+/**
+ * The error for a redirect aui-rx will not follow: to another origin (the API key must never reach
+ * it), an opaque browser redirect whose target is hidden, or too many hops.
+ */
+export function redirectRefusedError(
+  ctx: HttpErrorContext,
+  why: { readonly status: number; readonly targetOrigin?: string; readonly tooMany?: boolean },
+): AuiConnectionError {
+  const line = why.status > 0 ? `HTTP ${why.status} redirect` : 'Redirect';
+  const text = why.tooMany
+    ? `${line} refused: too many redirects`
+    : why.targetOrigin
+      ? `${line} to another origin (${why.targetOrigin}) refused: the API key is never sent to another origin`
+      : `${line} refused: its target is hidden (opaque redirect) and may be another origin`;
+  return new AuiConnectionError(`${text} ${where(ctx)}`, base(ctx, why.status > 0 ? { status: why.status } : {}));
+}
+
+/** The error for a request that got no complete response within `ms` (measured on the scheduler). */
+export function requestTimeoutError(ctx: HttpErrorContext, ms: number): AuiTimeoutError {
+  return new AuiTimeoutError(`No response within ${ms} ms ${where(ctx)}`, 'request', base(ctx, {}));
+}
