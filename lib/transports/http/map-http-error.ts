@@ -65,7 +65,8 @@ export const MAX_RAW_BODY_CHARS = 4096;
 const MAX_DETAIL_CHARS = 300;
 
 const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found',
+  303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type',
   422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented',
   502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
@@ -157,11 +158,16 @@ export function decodeHttpBody<T>(response: HttpResponseFacts, schema: z.ZodType
   }));
 }
 
+type ErrorLike = { readonly message?: unknown; readonly name?: unknown; readonly code?: unknown; readonly cause?: unknown };
+
+/** Duck-typed on purpose: fetch errors may come from another realm, where `instanceof Error` is false. */
 function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return typeof cause === 'string' ? cause : 'request failed';
-  const inner = (cause as { cause?: unknown }).cause;
-  const code = (inner as { code?: unknown } | undefined)?.code ?? (cause as { code?: unknown }).code;
-  const text = cause.message || cause.name;
+  if (typeof cause === 'string') return cause;
+  if (typeof cause !== 'object' || cause === null) return 'request failed';
+  const error = cause as ErrorLike;
+  const inner = error.cause as ErrorLike | undefined;
+  const code = (typeof inner === 'object' && inner !== null ? inner.code : undefined) ?? error.code;
+  const text = typeof error.message === 'string' && error.message ? error.message : typeof error.name === 'string' ? error.name : 'request failed';
   return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
 }
 
