@@ -36,7 +36,7 @@ export interface BackoffConfig {
   readonly jitter?: boolean;
   /**
    * The random source of the jitter, returning a number in `[0, 1)`; inject one for deterministic tests.
-   * @default Math.random
+   * @default Math.random (allowed: injectable default)
    */
   readonly random?: () => number;
   /**
