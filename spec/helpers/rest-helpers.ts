@@ -22,12 +22,13 @@ export async function waitFor(check: () => boolean, what: string, attempts = 200
 
 /** The error an Observable fails with (fails the test when it emits or completes instead). */
 export async function errorOf(source: Observable<unknown>): Promise<unknown> {
+  let value: unknown;
   try {
-    const value = await lastValueFrom(source);
-    throw new Error(`expected an error, got ${JSON.stringify(value)}`);
+    value = await lastValueFrom(source);
   } catch (error) {
     return error;
   }
+  throw new Error(`expected an error, got ${JSON.stringify(value)}`);
 }
 
 /** Asserts that `secret` appears nowhere in an error's message, `String()` or JSON form. */
