@@ -147,6 +147,43 @@ function classifyEnvelope(raw: Obj): ServerFrame {
 }
 
 /**
+ * `JSON.parse` for a frame's text: non-JSON text throws {@link AuiProtocolError} (with the start of
+ * the text as `body`).
+ *
+ * @example
+ * parseFrameJson('{"a":1}'); // { a: 1 }
+ */
+export function parseFrameJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new AuiProtocolError('Frame is not valid JSON', { body: text.length > 512 ? `${text.slice(0, 512)}…` : text, cause });
+  }
+}
+
+/**
+ * The hot path of streaming: the text of a well-formed text update (A1, A2 or the envelope), or
+ * `undefined` for any other frame (which then goes through {@link classifyServerFrame}). No
+ * allocation, no schema work; agrees with {@link classifyServerFrame} on every frame it accepts.
+ *
+ * @example
+ * textUpdateText({ event: TEXT_UPDATE_EVENT, data: { text: 'Hi' } }); // 'Hi'
+ */
+export function textUpdateText(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const frame = raw as Obj;
+  const data = frame['data'];
+  if (typeof data !== 'object' || data === null) return undefined;
+  const text = (data as Obj)['text'];
+  if (typeof text !== 'string' || Array.isArray(raw)) return undefined;
+  if (frame['event'] === TEXT_UPDATE_EVENT) return text;
+  const channel = frame['channel'];
+  if (typeof channel === 'object' && channel !== null && (channel as Obj)['event_name'] === TEXT_UPDATE_EVENT) return text;
+  if (frame['type'] === 'streaming_update' && !('status_code' in frame) && !('id' in frame && 'text' in frame)) return text;
+  return undefined;
+}
+
+/**
  * Parses the text of a server frame: `JSON.parse`, then {@link classifyServerFrame}. Non-JSON text
  * throws {@link AuiProtocolError}.
  *
@@ -154,11 +191,5 @@ function classifyEnvelope(raw: Obj): ServerFrame {
  * parseServerFrame('{"event":"thread-message-text-content-updated","data":{"text":"Hi"}}');
  */
 export function parseServerFrame(text: string): ServerFrame {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (cause) {
-    throw new AuiProtocolError('Frame is not valid JSON', { body: text.length > 512 ? `${text.slice(0, 512)}…` : text, cause });
-  }
-  return classifyServerFrame(raw);
+  return classifyServerFrame(parseFrameJson(text));
 }

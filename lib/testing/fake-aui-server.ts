@@ -72,6 +72,8 @@ export interface FakeAuiServerStats {
   connections: number;
   /** WebSocket connections currently open. */
   openConnections: number;
+  /** Most WebSocket connections open at once (since start or the last `reset`). */
+  maxOpenConnections: number;
   /** User messages received over WebSocket. */
   turns: number;
   /** REST requests received. */
@@ -130,7 +132,7 @@ export class FakeAuiServer {
   /** Tasks and messages. */
   readonly store = new FakeStore();
   /** Counters. */
-  readonly stats: FakeAuiServerStats = { connections: 0, openConnections: 0, turns: 0, restRequests: 0, abortedRequests: 0 };
+  readonly stats: FakeAuiServerStats = { connections: 0, openConnections: 0, maxOpenConnections: 0, turns: 0, restRequests: 0, abortedRequests: 0 };
   /** Every REST request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
   private readonly restFaults: Array<{ fault: ScriptedRestFault; left: number }> = [];
@@ -230,7 +232,7 @@ export class FakeAuiServer {
 
   /** Clears counters, logs, pending faults and the store. */
   reset(): void {
-    Object.assign(this.stats, { connections: 0, turns: 0, restRequests: 0, abortedRequests: 0 });
+    Object.assign(this.stats, { connections: 0, maxOpenConnections: this.stats.openConnections, turns: 0, restRequests: 0, abortedRequests: 0 });
     this.requests.length = 0;
     this.restFaults.length = 0;
     this.connectFaults.length = 0;
@@ -310,6 +312,7 @@ export class FakeAuiServer {
     }
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       this.stats.openConnections += 1;
+      this.stats.maxOpenConnections = Math.max(this.stats.maxOpenConnections, this.stats.openConnections);
       ws.once('close', () => (this.stats.openConnections -= 1));
       if (fault?.type === 'close') {
         if (fault.errorFrame !== undefined) ws.send(JSON.stringify(fault.errorFrame));
@@ -320,7 +323,7 @@ export class FakeAuiServer {
         ws.close(1008, 'Invalid API key');
         return;
       }
-      handleSession(this.context, ws);
+      handleSession(this.context, ws, key);
     });
   }
 }

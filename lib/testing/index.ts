@@ -12,3 +12,6 @@ export type { ReplyShape } from './fake-agent.js';
 export { FakeFetch, createFakeFetch } from './fake-fetch.js';
 export type { FakeFetchCall, FakeFetchReply, FakeFetchResponder, FakeFetchOptions, FakeResponseSpec } from './fake-fetch.js';
 export { NOT_AUTHENTICATED_BODY, FORBIDDEN_BODY } from './fake-rest-routes.js';
+export { MockWebSocket } from './mock-web-socket.js';
+export type { MockMessageEvent, MockCloseEvent, MockErrorEvent, MockCloseCall } from './mock-web-socket.js';
+export { DEFAULT_UNKNOWN_FRAME } from './fake-session.js';

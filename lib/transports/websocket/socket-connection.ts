@@ -1,0 +1,273 @@
+/**
+ * One WebSocket over the injected constructor: platform differences (Node `ws` vs the browser API),
+ * the `network_api_key` query parameter (and, in Node, the `x-network-api-key` header), the connect
+ * timeout on the scheduler, and a teardown that removes every listener. It reports facts only; the
+ * pool and turns decide what they mean.
+ *
+ * @packageDocumentation
+ */
+import type { SchedulerLike, Subscription } from 'rxjs';
+import WebSocket from 'isomorphic-ws';
+import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
+import type { SocketCloseEvent } from './map-close-to-error.js';
+import { API_KEY_HEADER, sessionUrl } from './socket-url.js';
+
+/**
+ * Largest frame the client accepts in Node (`ws` `maxPayload`), in bytes: 8 MiB. A larger frame
+ * closes the socket (1009) and fails the turn with `AuiProtocolError`. Browsers apply their own limit.
+ */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+/** Lifecycle of one socket. */
+export type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
+
+/** What a {@link SocketConnection} reports to its owner. */
+export interface SocketListener {
+  /** The socket opened. */
+  onOpen(): void;
+  /** A frame arrived (binary frames are decoded as UTF-8). */
+  onMessage(data: string): void;
+  /** The socket is gone (exactly once): closed by either side, lost, refused, or timed out. */
+  onClose(event: SocketCloseEvent): void;
+}
+
+/** How to open a {@link SocketConnection}. */
+export interface SocketConnectionOptions {
+  /** The session URL, without the key. */
+  readonly url: string;
+  /** The API key, sent as `network_api_key` (and `x-network-api-key` in Node). */
+  readonly apiKey: string;
+  /** The WebSocket constructor; isomorphic-ws when absent. */
+  readonly WebSocket: WebSocketConstructorLike | undefined;
+  /** Where the connect timeout runs. */
+  readonly scheduler: SchedulerLike;
+  /** Longest wait for `open`, in ms. */
+  readonly connectTimeoutMs: number;
+  /**
+   * Payload limit passed to `ws` in Node.
+   * @default MAX_FRAME_BYTES
+   */
+  readonly maxPayloadBytes?: number;
+}
+
+/** The EventEmitter side of a `ws` socket (used in Node: no per-frame event objects). */
+interface NodeSocket {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+const noop = (): void => undefined;
+const decoder = /* @__PURE__ */ (() => (typeof TextDecoder === 'function' ? new TextDecoder() : undefined))();
+const HANDSHAKE_STATUS = /Unexpected server response: (\d{3})/;
+
+function isNodeSocket(socket: WebSocketLike): socket is WebSocketLike & NodeSocket {
+  const s = socket as Partial<NodeSocket>;
+  return typeof s.on === 'function' && typeof s.off === 'function';
+}
+
+/** Whether `ctor` is the `ws` package's constructor (true for isomorphic-ws in Node). */
+function isWsConstructor(ctor: unknown): boolean {
+  return typeof ctor === 'function' && 'createWebSocketStream' in ctor;
+}
+
+/** Node (or any runtime without `window`): the upgrade may carry headers. */
+function canSendHeaders(ctor: unknown): boolean {
+  return isWsConstructor(ctor) || typeof (globalThis as { window?: unknown }).window === 'undefined';
+}
+
+/** Text of a frame whatever the platform delivered (string, Buffer, ArrayBuffer, view, fragments). */
+export function decodeFrame(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (typeof Buffer === 'function') {
+    if (Buffer.isBuffer(data)) return data.toString();
+    if (Array.isArray(data)) return Buffer.concat(data as Uint8Array[]).toString();
+  }
+  if (decoder && (data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return decoder.decode(data);
+  return String(data);
+}
+
+/** The HTTP status of a refused upgrade, from `ws`'s error or an event carrying `status`/`statusCode`. */
+function handshakeStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof e.status === 'number') return e.status;
+  if (typeof e.statusCode === 'number') return e.statusCode;
+  const match = typeof e.message === 'string' ? HANDSHAKE_STATUS.exec(e.message) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A single WebSocket. Call {@link SocketConnection.start} once; the listener then hears `onOpen`,
+ * `onMessage` for every frame and `onClose` exactly once. {@link SocketConnection.close} starts a
+ * clean close (1000): message and open events stop at once; `onClose` follows when the close completes.
+ *
+ * @example
+ * const conn = new SocketConnection(opts, { onOpen() {}, onMessage(d) {}, onClose(e) {} });
+ * conn.start();
+ */
+export class SocketConnection {
+  /** Where this socket is in its life. */
+  state: SocketState = 'connecting';
+  private socket: WebSocketLike | undefined;
+  private node = false;
+  private opened = false;
+  private lastError: unknown;
+  private handshakeStatus: number | undefined;
+  private connectTimer: Subscription | undefined;
+
+  constructor(
+    private readonly options: SocketConnectionOptions,
+    private readonly listener: SocketListener,
+  ) {}
+
+  /** Creates the socket; a constructor that throws is reported as a failed connect (`onClose`). */
+  start(): void {
+    const { options } = this;
+    const Ctor = options.WebSocket ?? (WebSocket as unknown as WebSocketConstructorLike);
+    const url = sessionUrl(options.url, options.apiKey);
+    try {
+      if (canSendHeaders(Ctor)) {
+        const nodeOptions = { headers: { [API_KEY_HEADER]: options.apiKey }, maxPayload: options.maxPayloadBytes ?? MAX_FRAME_BYTES };
+        this.socket = new Ctor(url, undefined, nodeOptions);
+      } else {
+        this.socket = new Ctor(url);
+      }
+    } catch (error) {
+      this.finish({ code: 1006, reason: '', opened: false, error });
+      return;
+    }
+    this.attach(this.socket);
+    this.connectTimer = options.scheduler.schedule(() => this.onConnectTimeout(), options.connectTimeoutMs);
+  }
+
+  /** Sends one text frame. */
+  send(text: string): void {
+    this.socket?.send(text);
+  }
+
+  /**
+   * Starts a clean close (default 1000): stops open/message/error events now; `onClose` fires when the
+   * socket reports the close. Does nothing if already closing or closed.
+   */
+  close(code = 1000, reason = ''): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'closing';
+    this.cancelConnectTimer();
+    const socket = this.socket;
+    if (!socket) return;
+    this.detach(socket, 'closing');
+    try {
+      socket.close(code, reason);
+    } catch {
+      // A socket that refuses to close is already unusable; the close event (or its absence) decides.
+    }
+  }
+
+  private attach(socket: WebSocketLike): void {
+    if (isNodeSocket(socket)) {
+      this.node = true;
+      socket.on('open', this.handleOpen);
+      socket.on('message', this.handleNodeMessage);
+      socket.on('error', this.handleError);
+      socket.on('close', this.handleNodeClose);
+      return;
+    }
+    try {
+      socket.binaryType = 'arraybuffer';
+    } catch {
+      // Some implementations make binaryType read-only; decodeFrame copes with any type.
+    }
+    socket.addEventListener('open', this.handleOpen);
+    socket.addEventListener('message', this.handleBrowserMessage);
+    socket.addEventListener('error', this.handleError);
+    socket.addEventListener('close', this.handleBrowserClose);
+  }
+
+  /**
+   * Removes our listeners: all of them once the socket has closed (`'gone'`); all but the close
+   * listener for a close we started (`'closing'`); all for a socket we abandon (`'abandon'`). While
+   * a `ws` socket may still emit, a no-op 'error' listener stays (ws throws on an unheard 'error').
+   */
+  private detach(socket: WebSocketLike, mode: 'gone' | 'closing' | 'abandon'): void {
+    if (this.node) {
+      const s = socket as WebSocketLike & NodeSocket;
+      s.off('open', this.handleOpen);
+      s.off('message', this.handleNodeMessage);
+      s.off('error', this.handleError);
+      if (mode !== 'closing') s.off('close', this.handleNodeClose);
+      s.off('error', noop);
+      if (mode !== 'gone') s.on('error', noop);
+      return;
+    }
+    socket.removeEventListener('open', this.handleOpen);
+    socket.removeEventListener('message', this.handleBrowserMessage);
+    socket.removeEventListener('error', this.handleError);
+    if (mode !== 'closing') socket.removeEventListener('close', this.handleBrowserClose);
+  }
+
+  private cancelConnectTimer(): void {
+    this.connectTimer?.unsubscribe();
+    this.connectTimer = undefined;
+  }
+
+  private onConnectTimeout(): void {
+    this.connectTimer = undefined;
+    if (this.state !== 'connecting') return;
+    const socket = this.socket;
+    if (socket) {
+      this.detach(socket, 'abandon');
+      try {
+        socket.close(1000);
+      } catch {
+        // ignore: the socket is abandoned either way
+      }
+    }
+    this.finish({ code: 1006, reason: '', opened: false, connectTimeoutMs: this.options.connectTimeoutMs });
+  }
+
+  private finish(event: SocketCloseEvent): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.cancelConnectTimer();
+    this.listener.onClose(event);
+  }
+
+  private readonly handleOpen = (): void => {
+    if (this.state !== 'connecting') return;
+    this.cancelConnectTimer();
+    this.opened = true;
+    this.state = 'open';
+    this.listener.onOpen();
+  };
+
+  private readonly handleNodeMessage = (data: unknown): void => {
+    this.listener.onMessage(typeof data === 'string' ? data : decodeFrame(data));
+  };
+
+  private readonly handleBrowserMessage = (event: { readonly data: unknown }): void => {
+    const data = event.data;
+    this.listener.onMessage(typeof data === 'string' ? data : decodeFrame(data));
+  };
+
+  private readonly handleError = (error: unknown): void => {
+    this.lastError = error;
+    if (!this.opened) this.handshakeStatus ??= handshakeStatusOf(error);
+  };
+
+  private readonly handleNodeClose = (code: number, reason: unknown): void => {
+    this.closed(code, reason === undefined ? '' : decodeFrame(reason));
+  };
+
+  private readonly handleBrowserClose = (event: { readonly code?: number; readonly reason?: string }): void => {
+    this.closed(event.code ?? 1006, event.reason ?? '');
+  };
+
+  private closed(code: number, reason: string): void {
+    const socket = this.socket;
+    if (socket) this.detach(socket, 'gone');
+    const event: { -readonly [K in keyof SocketCloseEvent]: SocketCloseEvent[K] } = { code, reason, opened: this.opened };
+    if (this.handshakeStatus !== undefined) event.handshakeStatus = this.handshakeStatus;
+    if (this.lastError !== undefined) event.error = this.lastError;
+    this.finish(event);
+  }
+}
