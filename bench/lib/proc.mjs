@@ -1,0 +1,123 @@
+// Child processes of the runner: every one is tracked by pid, has a hard deadline, and is killed
+// (by its pid) when it overruns, when the runner errors, and when the runner exits.
+import { fork } from 'node:child_process';
+
+const live = new Map(); // pid -> ChildProcess
+
+function killPid(pid) {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Kills every child still running (by pid). */
+export function killAll() {
+  for (const pid of [...live.keys()]) {
+    killPid(pid);
+    live.delete(pid);
+  }
+}
+
+let hooked = false;
+function hookExit() {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+  process.on('uncaughtException', (err) => {
+    killAll();
+    console.error(err);
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    killAll();
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+/** Forks `script` with IPC; stderr is inherited, stdout too (children print nothing on success). */
+export function spawnChild(script, args = [], { execArgv = [] } = {}) {
+  hookExit();
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  live.set(child.pid, child);
+  child.once('exit', () => live.delete(child.pid));
+  return child;
+}
+
+/** Stops one child by its pid and waits (bounded) for it to exit. */
+export async function stopChild(child, graceMs = 2000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  killPid(child.pid);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs).unref())]);
+  live.delete(child.pid);
+}
+
+/** Resolves with the first IPC message matching `pred`; rejects on exit or after `ms`. */
+export function waitMessage(child, pred, ms, what) {
+  return new Promise((resolve, reject) => {
+    const done = (fn, v) => {
+      clearTimeout(timer);
+      child.off('message', onMsg);
+      child.off('exit', onExit);
+      fn(v);
+    };
+    const onMsg = (m) => {
+      if (m?.type === 'fatal') done(reject, new Error(`${what}: ${m.error}`));
+      else if (pred(m)) done(resolve, m);
+    };
+    const onExit = (code, sig) => done(reject, new Error(`${what}: exited (code ${code}, signal ${sig}) before answering`));
+    const timer = setTimeout(() => done(reject, new Error(`${what}: no answer within ${ms} ms (deadline)`)), ms);
+    child.on('message', onMsg);
+    child.once('exit', onExit);
+  });
+}
+
+/** Forks the bench server and resolves with `{ child, port }` once it listens. */
+export async function startServer(serverScript) {
+  const child = spawnChild(serverScript);
+  const ready = await waitMessage(child, (m) => m.type === 'ready', 10_000, 'bench server');
+  return { child, port: ready.port };
+}
+
+/** Asks the server for its counters (connections, turns, errors, open). */
+export async function serverStats(server) {
+  server.child.send({ cmd: 'stats' });
+  return (await waitMessage(server.child, (m) => m.type === 'stats', 5_000, 'bench server stats')).stats;
+}
+
+/** Resets the server's counters. */
+export async function serverReset(server) {
+  server.child.send({ cmd: 'reset' });
+  await waitMessage(server.child, (m) => m.type === 'reset', 5_000, 'bench server reset');
+}
+
+/**
+ * Runs one client process to completion: `bench/client.mjs` with the JSON config; resolves with its
+ * `result` message. The child is killed by pid when `deadlineMs` passes (the promise rejects then).
+ * A client may ask for the server's counters ({type:'ask-stats'}); the runner relays them.
+ */
+export async function runClient(clientScript, config, { deadlineMs, execArgv = [], server }) {
+  const child = spawnChild(clientScript, [JSON.stringify({ ...config, deadlineMs })], { execArgv });
+  child.on('message', (m) => {
+    if (m?.type !== 'ask-stats' || !server) return;
+    serverStats(server).then(
+      (stats) => child.connected && child.send({ type: 'stats', stats }),
+      () => {},
+    );
+  });
+  try {
+    const msg = await waitMessage(child, (m) => m.type === 'result' || m.type === 'unavailable' || m.type === 'failed', deadlineMs + 2_000, `client ${config.impl}/${config.scenario}`);
+    return msg;
+  } finally {
+    await stopChild(child);
+  }
+}
