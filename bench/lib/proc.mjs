@@ -52,12 +52,27 @@ export function spawnChild(script, args = [], { execArgv = [] } = {}) {
   return child;
 }
 
-/** Stops one child by its pid and waits (bounded) for it to exit. */
-export async function stopChild(child, graceMs = 2000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+const gone = (child) => child.exitCode !== null || child.signalCode !== null;
+
+/** Resolves true when the child has exited, false after `ms`. */
+function waitExit(child, ms) {
+  if (gone(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    child.once('exit', () => (clearTimeout(timer), resolve(true)));
+  });
+}
+
+/**
+ * Stops one child by its pid: waits up to `exitMs` for it to exit by itself (a client exits right
+ * after its result, and must, to write a --cpu-prof profile), then kills it and waits (bounded).
+ */
+export async function stopChild(child, { exitMs = 0, graceMs = 2000 } = {}) {
+  if (!child || gone(child)) return;
+  if (exitMs > 0 && (await waitExit(child, exitMs))) return void live.delete(child.pid);
   killPid(child.pid);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs).unref())]);
+  await waitExit(child, graceMs);
   live.delete(child.pid);
 }
 
@@ -114,10 +129,12 @@ export async function runClient(clientScript, config, { deadlineMs, execArgv = [
       () => {},
     );
   });
+  let answered = false;
   try {
     const msg = await waitMessage(child, (m) => m.type === 'result' || m.type === 'unavailable' || m.type === 'failed', deadlineMs + 2_000, `client ${config.impl}/${config.scenario}`);
+    answered = true;
     return msg;
   } finally {
-    await stopChild(child);
+    await stopChild(child, { exitMs: answered ? 10_000 : 0 }); // a client that answered exits by itself
   }
 }

@@ -1,0 +1,71 @@
+// Profiles one client of one scenario under `node --cpu-prof` and prints the top self-time
+// functions. Not part of `npm run bench`.
+//
+//   node bench/profile.mjs [--scenario bulk] [--impl aui] [--quick] [--top 25]
+//
+// The .cpuprofile is kept in bench/results/ (git-ignored) for Chrome DevTools / speedscope.
+import { parseArgs } from 'node:util';
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { killAll, runClient, startServer, stopChild } from './lib/proc.mjs';
+import { table } from './lib/stats.mjs';
+import * as bulk from './scenarios/bulk.mjs';
+import * as relay from './scenarios/relay.mjs';
+import * as latency from './scenarios/latency.mjs';
+import * as accumulate from './scenarios/accumulate.mjs';
+
+const SC = { bulk, relay, latency, accumulate };
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const { values: args } = parseArgs({
+  options: { scenario: { type: 'string', default: 'bulk' }, impl: { type: 'string', default: 'aui' }, quick: { type: 'boolean', default: false }, top: { type: 'string', default: '25' } },
+});
+const sc = SC[args.scenario];
+if (!sc) throw new Error(`--scenario must be one of ${Object.keys(SC).join(', ')}`);
+
+/** Self time per function (name + file:line), from a .cpuprofile. */
+export function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const agg = new Map();
+  let total = 0;
+  for (const [id, us] of self) {
+    const cf = byId.get(id).callFrame;
+    const file = cf.url.replace(/^file:\/\//, '').replace(/^.*?\/(dist|node_modules)\//, '$1/').replace(/^node:/, 'node:');
+    const key = `${cf.functionName || '(anonymous)'}  ${file ? `${file}:${cf.lineNumber + 1}` : ''}`.trim();
+    agg.set(key, (agg.get(key) ?? 0) + us);
+    total += us;
+  }
+  return { total, rows: [...agg].sort((a, b) => b[1] - a[1]) };
+}
+
+const dir = here('./results/profiles');
+mkdirSync(dir, { recursive: true });
+const before = new Set(readdirSync(dir));
+const cfg = sc.config(args.quick);
+const { reps, clientDeadlineMs, scenarioDeadlineMs, ...clientCfg } = cfg;
+const server = await startServer(here('./server.mjs'));
+try {
+  const msg = await runClient(here('./client.mjs'), { scenario: sc.id, impl: args.impl, port: server.port, ...clientCfg }, {
+    deadlineMs: clientDeadlineMs,
+    execArgv: ['--cpu-prof', '--cpu-prof-dir', dir, ...(sc.execArgv ?? [])],
+    server,
+  });
+  if (msg.type !== 'result') throw new Error(`${args.impl}: ${msg.reason ?? msg.error}`);
+} finally {
+  await stopChild(server.child);
+}
+const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+if (!file) throw new Error('no profile written');
+const target = join(dir, `${sc.id}-${args.impl}.cpuprofile`);
+renameSync(join(dir, file), target);
+const { total, rows } = selfTimes(JSON.parse(readFileSync(target, 'utf8')));
+const top = rows.slice(0, Number(args.top)).map(([k, us]) => [`${((100 * us) / total).toFixed(1)}%`, `${(us / 1000).toFixed(1)} ms`, k]);
+console.log(`${sc.id} / ${args.impl}: ${(total / 1000).toFixed(0)} ms sampled; top self time\n`);
+console.log(table(['self %', 'self', 'function  file:line'], top));
+console.log(`\nprofile: ${target}`);
+killAll();
