@@ -13,7 +13,8 @@ const deadline = setTimeout(async () => {
 process.on('disconnect', () => process.exit(0));
 
 try {
-  const impl = config.impl === 'bundle' ? { name: 'bundle' } : await loadImpl(config.impl);
+  // 'raw+acc' is the raw client that also accumulates the text (acc += delta): an anchor for the cost of accumulation itself.
+  const impl = config.impl === 'bundle' ? { name: 'bundle' } : await loadImpl(config.impl.replace(/\+acc$/, ''));
   if (impl.unavailable) {
     await send({ type: 'unavailable', reason: impl.unavailable });
   } else {

@@ -2,10 +2,11 @@
 // prints a table per scenario with ratios to the reference, writes bench/results/latest.json (and
 // latest.md, the same tables in Markdown).
 //
-//   node bench/run.mjs [--quick] [--only bulk,relay,latency,memory,accumulate,bundle] [--reps N] [--out FILE]
+//   node bench/run.mjs [--quick] [--only bulk,relay,latency,memory,accumulate,bundle] [--reps N] [--out FILE] [--deadline SECONDS]
 //
 // --quick: fewer frames, turns and reps (a smoke run); its results go to bench/results/quick.json
 // unless --out says otherwise. --only merges the scenarios it runs into the existing results file.
+// --deadline replaces every scenario's hard deadline (the scenario is aborted, its processes killed).
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -28,7 +29,7 @@ const SERVER = here('./server.mjs');
 const CLIENT = here('./client.mjs');
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, reps: { type: 'string' }, out: { type: 'string' }, deadline: { type: 'string' } },
 });
 const only = args.only ? args.only.split(',').map((s) => s.trim()) : null;
 for (const name of only ?? []) if (!SCENARIOS.some((s) => s.id === name)) throw new Error(`unknown scenario ${name} (one of ${SCENARIOS.map((s) => s.id).join(', ')})`);
@@ -74,6 +75,7 @@ const rotate = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
 async function runScenario(sc) {
   const cfg = sc.config(args.quick);
   if (args.reps && !sc.single) cfg.reps = Math.max(1, Math.min(50, Number(args.reps) | 0));
+  if (args.deadline) cfg.scenarioDeadlineMs = Math.max(1, Number(args.deadline)) * 1000;
   const ctx = { cfg, runs: {}, unavailable: {}, failures: {}, abort: false };
   const { reps, clientDeadlineMs, scenarioDeadlineMs, ...clientCfg } = cfg;
   const started = Date.now();

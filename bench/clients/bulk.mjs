@@ -6,7 +6,8 @@ import { check } from './common.mjs';
 
 export async function run(impl, cfg) {
   const client = impl.create({ port: cfg.port });
-  const accumulate = impl.name === 'aui'; // aui-rx is consumed the way the issue says: .pipe(accumulateText())
+  // aui-rx is consumed the way the issue says: .pipe(accumulateText()); 'raw+acc' accumulates too (acc += delta).
+  const accumulate = impl.name === 'aui' || cfg.impl === 'raw+acc';
   const warm = await turnOnce(client, `bulk:${cfg.warmFrames}`, { accumulate });
   check(warm.texts === cfg.warmFrames, `warm-up received ${warm.texts} of ${cfg.warmFrames} text events`);
   const r = await turnOnce(client, `bulk:${cfg.frames}`, { accumulate, keepText: accumulate });

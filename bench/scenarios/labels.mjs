@@ -1,7 +1,7 @@
 // Display names and shared summary helpers of the scenario definitions.
 import { summarize } from '../lib/stats.mjs';
 
-export const LABEL = { raw: 'raw ws + JSON.parse', rxjs: 'rxjs webSocket()', aui: 'aui-rx' };
+export const LABEL = { raw: 'raw ws + JSON.parse', 'raw+acc': 'raw ws + JSON.parse + acc += delta', rxjs: 'rxjs webSocket()', aui: 'aui-rx' };
 
 /** Summary of `pick(result)` over the successful runs of one impl (undefined when there are none). */
 export function sumOf(runs, impl, pick) {
