@@ -56,24 +56,25 @@ const BRAND = Symbol.for('aui-rx.error');
  * the brand holds across two copies of the package.
  */
 export abstract class AuiError extends Error implements AuiErrorInit {
+  // The optional facts below are `declare`d: an error has an own property only for what it knows.
   /** What kind of failure this is. */
   abstract readonly kind: AuiErrorKind;
   /** Whether repeating the same operation may succeed. */
   abstract readonly retryable: boolean;
   /** HTTP status or error-frame `status_code`. */
-  readonly status?: number;
+  declare readonly status?: number;
   /** WebSocket close code. */
-  readonly closeCode?: number;
+  declare readonly closeCode?: number;
   /** WebSocket close reason. */
-  readonly reason?: string;
+  declare readonly reason?: string;
   /** Parsed server body or error frame. */
-  readonly body?: unknown;
+  declare readonly body?: unknown;
   /** The task concerned. */
-  readonly taskId?: string;
+  declare readonly taskId?: string;
   /** Server-requested wait before retrying, in milliseconds. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   /** Schema or validation problems. */
-  readonly issues?: readonly AuiIssue[];
+  declare readonly issues?: readonly AuiIssue[];
   /** @internal brand checked by {@link isAuiError}. */
   readonly [BRAND] = true;
 
