@@ -116,7 +116,8 @@ export class AuiClient {
   /**
    * Emits every task of a user, page by page, lazily: the next page is requested only when the
    * previous one has been consumed, so `take(n)` costs only the pages it needs. Stops after the
-   * page that reaches `total`, or at the first empty page.
+   * page that reaches `total` (`page * size >= total`, with the size the server echoes when it caps
+   * the one asked for), or at the first empty page.
    *
    * @example
    * client.listAllTasks({ user_id: 'user_123', size: 50 }).pipe(toArray()).subscribe((all) => console.log(all.length));
@@ -127,7 +128,9 @@ export class AuiClient {
       const pageFrom = (page: number): Observable<Task> =>
         this.fetchPage(user_id, page, size).pipe(
           concatMap((result) => {
-            const done = result.tasks.length === 0 || page * size >= result.total;
+            // A server that caps the page size echoes the smaller size; count pages in that size.
+            const pageSize = result.size > 0 && result.size < size ? result.size : size;
+            const done = result.tasks.length === 0 || page * pageSize >= result.total;
             const tasks = from(result.tasks);
             return done ? tasks : concat(tasks, defer(() => pageFrom(page + 1)));
           }),

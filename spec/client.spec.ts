@@ -167,6 +167,18 @@ describe('AuiClient (REST)', () => {
       expect(pagesRequested()).toEqual(['1/3', '2/3']);
     });
 
+    it('follows a server that caps the page size (and echoes the smaller size)', async () => {
+      const ids = seed('u1', 5);
+      const tasks = ids.map((id) => server.store.getTask(id));
+      for (const page of [1, 2, 3]) {
+        const body = { tasks: tasks.slice((page - 1) * 2, page * 2), total: 5, page, size: 2 };
+        server.failNextRequest({ fault: { type: 'status', status: 200, body } });
+      }
+      const all = await lastValueFrom(client.listAllTasks({ user_id: 'u1', size: 50 }).pipe(toArray()));
+      expect(all.map((t) => t.id)).toEqual(ids);
+      expect(pagesRequested()).toEqual(['1/50', '2/50', '3/50']);
+    });
+
     it('stops at a page without `tasks`', async () => {
       server.failNextRequest({ fault: { type: 'status', status: 200, body: { total: 40, page: 1, size: 10 } } });
       await expect(lastValueFrom(client.listAllTasks({ user_id: 'u1' }).pipe(toArray()))).resolves.toEqual([]);
