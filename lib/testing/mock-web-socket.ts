@@ -66,9 +66,17 @@ export class MockWebSocket implements WebSocketLike {
     return MockWebSocket.instances[MockWebSocket.instances.length - 1];
   }
 
-  /** Forgets every instance (call it in `beforeEach`). */
+  /**
+   * Whether `close()` completes the closing handshake at once. When false, a `close()` leaves the
+   * socket CLOSING until the test calls {@link MockWebSocket.serverClose} (the server's answer).
+   * @default true
+   */
+  static completeClosesAtOnce = true;
+
+  /** Forgets every instance and restores the static settings (call it in `beforeEach`). */
   static reset(): void {
     MockWebSocket.instances.length = 0;
+    MockWebSocket.completeClosesAtOnce = true;
   }
 
   readonly CONNECTING = 0;
@@ -131,7 +139,7 @@ export class MockWebSocket implements WebSocketLike {
     this.dispatch('message', { type: 'message', data });
   }
 
-  /** The server closed the connection with `code` (readyState CLOSED, clean `close` event). */
+  /** The server closed the connection (or answered the client's close) with `code`: readyState CLOSED, clean `close` event. */
   serverClose(code = 1000, reason = ''): void {
     if (this.readyState === 3) return;
     this.readyState = 3;
@@ -165,11 +173,19 @@ export class MockWebSocket implements WebSocketLike {
     this.sent.push(data);
   }
 
-  /** Records the call and completes the close at once (a `close` event with the given code). */
+  /**
+   * Records the call. An open socket then closes at once with a clean `close` event carrying the
+   * given code (unless {@link MockWebSocket.completeClosesAtOnce} is false: it stays CLOSING); a
+   * connecting one closes with 1006, as browsers do.
+   */
   close(code?: number, reason?: string): void {
     this.closeCalls.push({ code, reason });
     if (this.readyState === 2 || this.readyState === 3) return;
     const wasOpen = this.readyState === 1;
+    if (wasOpen && !MockWebSocket.completeClosesAtOnce) {
+      this.readyState = 2;
+      return;
+    }
     this.readyState = 3;
     this.dispatch('close', { type: 'close', code: wasOpen ? (code ?? 1005) : 1006, reason: reason ?? '', wasClean: wasOpen });
   }
