@@ -1,0 +1,187 @@
+import type { IncomingMessage } from 'node:http';
+import { asyncScheduler } from 'rxjs';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { SocketCloseEvent } from '../../../lib/transports/websocket/map-close-to-error.js';
+import { SocketConnection, decodeFrame, type SocketListener } from '../../../lib/transports/websocket/socket-connection.js';
+import { MockWebSocket } from '../../../lib/testing/mock-web-socket.js';
+import { createTestScheduler } from '../../helpers/marble-scheduler.js';
+import { MOCK_KEY, sock } from '../../helpers/ws-marbles.js';
+import { until } from '../../helpers/ws-server.js';
+
+interface Recorder extends SocketListener {
+  readonly log: Array<string | SocketCloseEvent>;
+}
+
+function recorder(): Recorder {
+  const log: Array<string | SocketCloseEvent> = [];
+  return { log, onOpen: () => log.push('open'), onMessage: (d) => log.push(`msg:${d}`), onClose: (e) => log.push(e) };
+}
+
+const URL_ = 'wss://aui.test/api/ia-controller/api/v1/external/session';
+
+function connection(listener: SocketListener, extra: Partial<ConstructorParameters<typeof SocketConnection>[0]> = {}): SocketConnection {
+  return new SocketConnection(
+    { url: URL_, apiKey: MOCK_KEY, WebSocket: MockWebSocket, scheduler: createTestScheduler(), connectTimeoutMs: 1000, ...extra },
+    listener,
+  );
+}
+
+describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
+  beforeEach(() => MockWebSocket.reset());
+
+  it('reports open, frames and the close, then removes every listener', () => {
+    const r = recorder();
+    const conn = connection(r);
+    conn.start();
+    expect(sock(0).listenerCount()).toBe(4);
+    expect(sock(0).binaryType).toBe('arraybuffer');
+    sock(0).open();
+    expect(conn.state).toBe('open');
+    sock(0).receive('{"a":1}');
+    sock(0).serverClose(1011, 'boom');
+    expect(r.log).toEqual(['open', 'msg:{"a":1}', { code: 1011, reason: 'boom', opened: true }]);
+    expect(conn.state).toBe('closed');
+    expect(sock(0).listenerCount()).toBe(0);
+  });
+
+  it('close(): 1000, no more frames reach the listener, onClose when the close completes', () => {
+    MockWebSocket.completeClosesAtOnce = false;
+    const r = recorder();
+    const conn = connection(r);
+    conn.start();
+    sock(0).open();
+    conn.close();
+    expect(conn.state).toBe('closing');
+    expect(sock(0).closeCalls).toEqual([{ code: 1000, reason: '' }]);
+    expect(sock(0).listenerCount()).toBe(1); // only 'close', to learn when it is done
+    sock(0).serverClose(1000);
+    expect(r.log).toEqual(['open', { code: 1000, reason: '', opened: true }]);
+    expect(sock(0).listenerCount()).toBe(0);
+    conn.close(); // idempotent
+    expect(sock(0).closeCalls).toHaveLength(1);
+  });
+
+  it('connect timeout on the scheduler: reports connectTimeoutMs, abandons the socket', () => {
+    const scheduler = createTestScheduler();
+    const r = recorder();
+    scheduler.run(() => {
+      connection(r, { scheduler, connectTimeoutMs: 250 }).start();
+      scheduler.schedule(() => expect(r.log).toEqual([]), 249);
+    });
+    expect(r.log).toEqual([{ code: 1006, reason: '', opened: false, connectTimeoutMs: 250 }]);
+    expect(sock(0).listenerCount()).toBe(0);
+    expect(sock(0).closeCalls).toHaveLength(1);
+  });
+
+  it('open cancels the connect timeout', () => {
+    const scheduler = createTestScheduler();
+    const r = recorder();
+    scheduler.run(() => {
+      connection(r, { scheduler, connectTimeoutMs: 250 }).start();
+      scheduler.schedule(() => sock(0).open(), 100);
+    });
+    expect(r.log).toEqual(['open']);
+  });
+
+  it('a refused handshake reports its HTTP status', () => {
+    const r = recorder();
+    connection(r).start();
+    sock(0).rejectHandshake(403);
+    expect(r.log).toEqual([expect.objectContaining({ code: 1006, opened: false, handshakeStatus: 403 })]);
+  });
+
+  it('a constructor that throws is a failed connect, reported once', () => {
+    const r = recorder();
+    const Throwing = function () {
+      throw new SyntaxError('bad url');
+    } as unknown as typeof MockWebSocket;
+    connection(r, { WebSocket: Throwing }).start();
+    expect(r.log).toEqual([expect.objectContaining({ code: 1006, opened: false, error: expect.any(SyntaxError) })]);
+  });
+
+  it('in a browser (window defined, not ws) passes no options argument', () => {
+    const g = globalThis as { window?: unknown };
+    g.window = {};
+    try {
+      connection(recorder()).start();
+    } finally {
+      delete g.window;
+    }
+    expect(sock(0).options).toBeUndefined();
+    expect(new URL(sock(0).url).searchParams.get('network_api_key')).toBe(MOCK_KEY);
+  });
+});
+
+describe('decodeFrame', () => {
+  it.each([
+    ['string', 'héllo'],
+    ['Buffer', Buffer.from('héllo')],
+    ['ArrayBuffer', new Uint8Array(Buffer.from('héllo')).buffer],
+    ['Uint8Array', new Uint8Array(Buffer.from('héllo'))],
+    ['Buffer fragments', [Buffer.from('hé'), Buffer.from('llo')]],
+  ])('%s → text', (_label, data) => {
+    expect(decodeFrame(data)).toBe('héllo');
+  });
+});
+
+describe('SocketConnection over ws in Node (real loopback server)', () => {
+  let wss: WebSocketServer;
+  let port = 0;
+  const upgrades: IncomingMessage[] = [];
+
+  beforeAll(async () => {
+    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    wss.on('connection', (ws, req) => {
+      upgrades.push(req);
+      ws.on('message', (data) => ws.send(`echo:${String(data)}`));
+    });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    port = (wss.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  });
+
+  it('sends the key as query parameter and x-network-api-key header, no subprotocol; teardown removes every listener', async () => {
+    let socket: WebSocket | undefined;
+    const Capturing = class extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        socket = this;
+      }
+    };
+    const r = recorder();
+    const conn = new SocketConnection(
+      { url: `ws://127.0.0.1:${port}/s`, apiKey: 'API_KEY_NODE', WebSocket: Capturing as never, scheduler: asyncScheduler, connectTimeoutMs: 5000 },
+      r,
+    );
+    conn.start();
+    await until(() => conn.state === 'open');
+    const req = upgrades.at(-1) as IncomingMessage;
+    expect(new URL(req.url ?? '', 'http://x').searchParams.get('network_api_key')).toBe('API_KEY_NODE');
+    expect(req.headers['x-network-api-key']).toBe('API_KEY_NODE');
+    expect(req.headers['sec-websocket-protocol']).toBeUndefined();
+    conn.send('ping');
+    await until(() => r.log.length === 2);
+    expect(r.log[1]).toBe('msg:echo:ping');
+    conn.close();
+    await until(() => conn.state === 'closed');
+    expect(r.log[2]).toEqual({ code: 1000, reason: '', opened: true });
+    for (const event of ['open', 'message', 'error', 'close', 'unexpected-response']) {
+      expect(socket?.listenerCount(event)).toBe(0);
+    }
+  });
+
+  it('closing while connecting never throws an unhandled ws error', async () => {
+    const r = recorder();
+    const conn = new SocketConnection(
+      { url: `ws://127.0.0.1:${port}/s`, apiKey: 'k', WebSocket: undefined, scheduler: asyncScheduler, connectTimeoutMs: 5000 },
+      r,
+    );
+    conn.start();
+    conn.close();
+    await until(() => conn.state === 'closed');
+    expect(r.log).toEqual([expect.objectContaining({ opened: false })]);
+  });
+});
