@@ -27,7 +27,9 @@ import {
   type Task,
   type TaskPage,
 } from './protocol/rest.js';
+import type { StreamEvent } from './stream-event.js';
 import { httpRequest, type HttpRequestSpec, type HttpTransportConfig } from './transports/http/http-request.js';
+import { ConnectionPool, type ConnectionState } from './transports/websocket/connection-pool.js';
 
 /** REST endpoint paths, relative to the base URL. */
 const PATHS = {
@@ -70,6 +72,17 @@ export class AuiClient {
   protected readonly options: ResolvedOptions;
   /** What the REST transport needs. @internal */
   private readonly http: HttpTransportConfig;
+  /** The WebSocket pool behind `streamMessage` (opens nothing until a turn needs a socket). @internal */
+  private readonly pool: ConnectionPool;
+
+  /**
+   * The client's WebSocket state: `'idle'` (no socket), `'connecting'`, `'open'` (at least one socket
+   * open), `'closing'`, `'closed'` (after `close()`; then it completes). Replays the current state.
+   *
+   * @example
+   * client.connectionState$.subscribe((state) => statusBar.set(state));
+   */
+  readonly connectionState$: Observable<ConnectionState>;
 
   /**
    * Creates a client. Throws {@link AuiValidationError} at once for bad options (missing key,
@@ -84,6 +97,8 @@ export class AuiClient {
       scheduler: this.options.scheduler,
       requestMs: this.options.timeouts.requestMs,
     };
+    this.pool = new ConnectionPool(this.options);
+    this.connectionState$ = this.pool.state$;
   }
 
   /**
@@ -189,11 +204,33 @@ export class AuiClient {
     });
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // WebSocket part: streamMessage(), connectionState$ and close() are added here by the streaming
-  // work (lib/transports/websocket). `this.options` holds everything they need (wsUrl, WebSocket,
-  // scheduler, timeouts, maxConnections, idleLingerMs, getApiKey).
-  // ---------------------------------------------------------------------------------------------
+  /**
+   * Sends a message over the WebSocket session and streams the reply: `text` events (`text` is the
+   * whole reply so far, `delta` what the frame added), then one `final` event, then complete. Cold:
+   * each subscription is one turn on a pooled socket (one turn per socket; beyond `maxConnections`
+   * turns queue in order); unsubscribing mid-turn closes that socket. Bad arguments error with
+   * `AuiValidationError` before any socket opens.
+   *
+   * @example
+   * client.streamMessage({ task_id, text: 'I need a built-in microwave' })
+   *   .pipe(failFastOn1008(), retryOn1011(), accumulateText())
+   *   .subscribe((text) => render(text));
+   */
+  streamMessage(args: SendMessageRequest): Observable<StreamEvent> {
+    return this.pool.turn(args);
+  }
+
+  /**
+   * Closes every socket with code 1000. Turns still running or queued error with
+   * `AuiConnectionError`, and so does every turn started afterwards; REST methods keep working.
+   * Idempotent.
+   *
+   * @example
+   * inject(DestroyRef).onDestroy(() => client.close());
+   */
+  close(): void {
+    this.pool.close();
+  }
 
   private fetchPage(userId: string, page: number, size: number): Observable<TaskPage> {
     return this.request({ method: 'GET', path: PATHS.tasks, query: { user_id: userId, page, size }, schema: TaskPageSchema });

@@ -43,12 +43,12 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
 
     line('3. The server fails twice with close code 1011; retryOn1011 recovers');
     server.failNextTurn({ type: 'close', code: 1011, reason: 'Internal error', afterFrames: 3 }, { type: 'close', code: 1011, reason: 'Internal error' });
-    const before = server.stats.connections;
+    const turnsBefore = server.stats.turns;
     const recovered$ = client
       .streamMessage({ task_id: task.id, text: 'Compare their dimensions' })
       .pipe(retryOn1011({ count: 3, initialDelayMs: 250, jitter: false }));
     await lastValueFrom(printLive(io, recovered$));
-    line(`   recovered: the server saw ${server.stats.connections - before} connections for this turn (two closed with 1011, one succeeded)`);
+    line(`   recovered: the server saw ${server.stats.turns - turnsBefore} attempts of this turn (two closed with 1011, the last one succeeded)`);
     line();
 
     line('4. A bad API key: close 1008 stops at once with failFastOn1008, even under retry(5)');
