@@ -1,0 +1,143 @@
+import { AuiProtocolError } from '../../lib/errors.js';
+import {
+  TEXT_UPDATE_EVENT,
+  classifyServerFrame,
+  parseFrameJson,
+  parseServerFrame,
+  textUpdateText,
+} from '../../lib/protocol/server-frames.js';
+import {
+  ERROR_400_MODERATION,
+  ERROR_500,
+  FRAME_ERROR,
+  FRAME_ERROR_401,
+  FRAME_FINAL_CARDS,
+  FRAME_FINAL_LEGACY,
+  FRAME_TEXT_A1,
+  FRAME_TEXT_A2,
+} from '../helpers/fixtures.js';
+
+const envelopeText = { type: 'streaming_update', data: { text: 'Hi there' } };
+
+describe('classifyServerFrame', () => {
+  it('A1 text update, with the task id from scope.context', () => {
+    expect(classifyServerFrame(FRAME_TEXT_A1)).toEqual({ type: 'text', text: 'I found several built-in', taskId: '68e78d0dc5a4b19a030d03d6' });
+  });
+
+  it('A1 without scope', () => {
+    const { scope: _scope, ...bare } = FRAME_TEXT_A1;
+    expect(classifyServerFrame(bare)).toEqual({ type: 'text', text: 'I found several built-in', taskId: undefined });
+  });
+
+  it('A2 text update', () => {
+    expect(classifyServerFrame(FRAME_TEXT_A2)).toEqual({ type: 'text', text: 'I found several built-in microwaves', taskId: undefined });
+  });
+
+  it('envelope text update', () => {
+    expect(classifyServerFrame(envelopeText)).toEqual({ type: 'text', text: 'Hi there', taskId: undefined });
+  });
+
+  it.each([
+    ['legacy options', FRAME_FINAL_LEGACY],
+    ['AsyncAPI cards', FRAME_FINAL_CARDS],
+  ])('final message (%s), unknown fields kept', (_label, frame) => {
+    const result = classifyServerFrame({ ...frame, extra_field: 1 });
+    expect(result).toMatchObject({ type: 'final', message: { id: frame.id, text: frame.text, extra_field: 1 } });
+  });
+
+  it('final message in the envelope', () => {
+    expect(classifyServerFrame({ type: 'final_message', data: FRAME_FINAL_CARDS })).toMatchObject({ type: 'final', message: { id: FRAME_FINAL_CARDS.id } });
+  });
+
+  it.each([
+    ['422', FRAME_ERROR],
+    ['401', FRAME_ERROR_401],
+    ['400', ERROR_400_MODERATION],
+    ['500', ERROR_500],
+  ])('error frame %s', (_label, frame) => {
+    expect(classifyServerFrame(frame)).toEqual({ type: 'error', frame });
+  });
+
+  it('error frame in the envelope', () => {
+    expect(classifyServerFrame({ type: 'error', data: FRAME_ERROR })).toEqual({ type: 'error', frame: FRAME_ERROR });
+  });
+
+  it.each([
+    ['a ping', { type: 'ping' }],
+    ['another event', { event: 'thread-message-thinking', data: { text: 'hmm' } }],
+    ['another A1 event', { channel: { event_name: 'thread-message-completed' }, data: { text: 'x' } }],
+    ['an array', [1, 2]],
+    ['a number', 42],
+    ['null', null],
+  ])('unknown: %s', (_label, raw) => {
+    expect(classifyServerFrame(raw)).toEqual({ type: 'unknown', raw });
+  });
+
+  it.each([
+    ['A2 with a numeric text', { event: TEXT_UPDATE_EVENT, data: { text: 1 } }, ['data', 'text']],
+    ['A1 without data', { channel: { event_name: TEXT_UPDATE_EVENT } }, ['data']],
+    ['final without sender', { id: 'm', text: 't', created_at: 'x', receiver: { id: 'u', type: 'user' } }, ['sender']],
+    ['error frame with a string status', { status_code: '500' }, ['status_code']],
+    ['envelope text without text', { type: 'streaming_update', data: {} }, ['data', 'text']],
+    ['envelope final that fails', { type: 'final_message', data: { id: 1 } }, undefined],
+  ])('recognised but schema-invalid → AuiProtocolError with issues: %s', (_label, raw, path) => {
+    let error: unknown;
+    try {
+      classifyServerFrame(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AuiProtocolError);
+    expect((error as AuiProtocolError).body).toEqual(raw);
+    expect((error as AuiProtocolError).issues?.length).toBeGreaterThan(0);
+    if (path) expect((error as AuiProtocolError).issues?.map((i) => i.path)).toContainEqual(path);
+  });
+});
+
+describe('textUpdateText (the hot path)', () => {
+  it.each([
+    ['A1', FRAME_TEXT_A1, 'I found several built-in'],
+    ['A2', FRAME_TEXT_A2, 'I found several built-in microwaves'],
+    ['envelope', envelopeText, 'Hi there'],
+  ])('%s → its text', (_label, frame, text) => {
+    expect(textUpdateText(frame)).toBe(text);
+  });
+
+  it.each([
+    ['final', FRAME_FINAL_CARDS],
+    ['error', FRAME_ERROR],
+    ['unknown', { event: 'x', data: { text: 'y' } }],
+    ['bad text', { event: TEXT_UPDATE_EVENT, data: { text: 1 } }],
+    ['no data', { event: TEXT_UPDATE_EVENT }],
+    ['null', null],
+    ['string', 'x'],
+    ['envelope that is also an error', { type: 'streaming_update', status_code: 500, data: { text: 'x' } }],
+  ])('%s → undefined (left to classifyServerFrame)', (_label, frame) => {
+    expect(textUpdateText(frame)).toBeUndefined();
+  });
+
+  it('agrees with classifyServerFrame on every text frame it accepts', () => {
+    for (const frame of [FRAME_TEXT_A1, FRAME_TEXT_A2, envelopeText]) {
+      const slow = classifyServerFrame(frame);
+      expect(slow.type === 'text' && slow.text).toBe(textUpdateText(frame));
+    }
+  });
+});
+
+describe('parseFrameJson / parseServerFrame', () => {
+  it('parses JSON text', () => {
+    expect(parseFrameJson('{"a":[1]}')).toEqual({ a: [1] });
+    expect(parseServerFrame(JSON.stringify(FRAME_TEXT_A2))).toMatchObject({ type: 'text' });
+  });
+
+  it('non-JSON → AuiProtocolError with the text (cut at 512 chars) as body', () => {
+    expect(() => parseFrameJson('<html>')).toThrow(AuiProtocolError);
+    try {
+      parseServerFrame(`{${'x'.repeat(2000)}`);
+    } catch (e) {
+      expect((e as AuiProtocolError).body).toHaveLength(513);
+      expect((e as AuiProtocolError).message).toBe('Frame is not valid JSON');
+    }
+    expect.assertions(3);
+  });
+});
