@@ -44,9 +44,11 @@ const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.cpuprof
 if (!file) throw new Error('no profile written');
 const target = join(dir, `${sc.id}-${args.impl}.cpuprofile`);
 renameSync(join(dir, file), target);
-const { total, rows } = selfTimes(JSON.parse(readFileSync(target, 'utf8')));
+const { total, rows, groups } = selfTimes(JSON.parse(readFileSync(target, 'utf8')));
 const top = rows.slice(0, Number(args.top)).map(([k, us]) => [`${((100 * us) / total).toFixed(1)}%`, `${(us / 1000).toFixed(1)} ms`, k]);
 console.log(`${sc.id} / ${args.impl}: ${(total / 1000).toFixed(0)} ms sampled; top self time\n`);
 console.log(table(['self %', 'self', 'function  file:line'], top));
+console.log('\nby group\n');
+console.log(table(['self %', 'self', 'group'], groups.map(([g, us]) => [`${((100 * us) / total).toFixed(1)}%`, `${(us / 1000).toFixed(1)} ms`, g])));
 console.log(`\nprofile: ${target}`);
 killAll();
