@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, Observable } from 'rxjs';
+import { BehaviorSubject, Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { AuiConnectionError, AuiValidationError, type AuiError } from '../../errors.js';
 import type { ResolvedOptions } from '../../options.js';
 import { encodeUserMessageFrame } from '../../protocol/client-frames.js';
@@ -111,25 +111,33 @@ export class ConnectionPool {
    * pool.turn({ task_id: 't1', text: 'Hi' }).pipe(finalMessage()).subscribe(console.log);
    */
   turn(request: SendMessageRequest): Observable<StreamEvent> {
-    return new Observable<StreamEvent>((subscriber) => {
-      const parsed = SendMessageRequestSchema.safeParse(request);
-      if (!parsed.success) {
-        const issues = toAuiIssues(parsed.error);
-        const first = issues[0];
-        const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
-        subscriber.error(new AuiValidationError(`Invalid message: ${where}${first?.message ?? 'invalid'}`, { issues }));
-        return undefined;
-      }
-      const taskId = parsed.data.task_id;
-      if (this.closed) {
-        subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId }));
-        return undefined;
-      }
-      const turn = new TurnStream(subscriber, taskId, encodeUserMessageFrame(parsed.data), this.ctx);
-      this.queue.push(turn);
-      this.pump();
-      return () => this.abandon(turn);
-    });
+    return new Observable<StreamEvent>((subscriber) => this.runTurn(request, subscriber));
+  }
+
+  /**
+   * Runs one turn for `subscriber` (what {@link ConnectionPool.turn} does on subscribe); returns the
+   * teardown. `beforeError` is called with the turn just before it errors. Used by `streamMessage` to
+   * avoid an extra subscriber layer on the per-frame path.
+   * @internal
+   */
+  runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>, beforeError?: (turn: TurnStream) => void): TeardownLogic {
+    const parsed = SendMessageRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issues = toAuiIssues(parsed.error);
+      const first = issues[0];
+      const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
+      subscriber.error(new AuiValidationError(`Invalid message: ${where}${first?.message ?? 'invalid'}`, { issues }));
+      return undefined;
+    }
+    const taskId = parsed.data.task_id;
+    if (this.closed) {
+      subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId }));
+      return undefined;
+    }
+    const turn = new TurnStream(subscriber, taskId, encodeUserMessageFrame(parsed.data), this.ctx, beforeError);
+    this.queue.push(turn);
+    this.pump();
+    return () => this.abandon(turn);
   }
 
   /**

@@ -240,8 +240,9 @@ export class SocketConnection {
     this.listener.onOpen();
   };
 
-  private readonly handleNodeMessage = (data: unknown): void => {
-    this.listener.onMessage(typeof data === 'string' ? data : decodeFrame(data));
+  private readonly handleNodeMessage = (data: unknown, isBinary: boolean): void => {
+    // ws delivers a text frame as one Buffer: decode it directly (the hot path).
+    this.listener.onMessage(isBinary ? decodeFrame(data) : (data as { toString(): string }).toString());
   };
 
   private readonly handleBrowserMessage = (event: { readonly data: unknown }): void => {

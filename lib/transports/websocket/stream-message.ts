@@ -8,6 +8,7 @@ import { Observable } from 'rxjs';
 import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
 import type { ConnectionPool } from './connection-pool.js';
+import type { TurnStream } from './turn-stream.js';
 
 /**
  * Streams one turn over `pool`: `text` events (`text` = whole reply so far, `delta` = what the frame
@@ -30,26 +31,18 @@ import type { ConnectionPool } from './connection-pool.js';
 export function streamMessage(pool: ConnectionPool, request: SendMessageRequest): Observable<StreamEvent> {
   let restartPending = false;
   let restarts = 0;
+  const taskId = typeof request?.task_id === 'string' ? request.task_id.trim() : '';
+  const onError = (turn: TurnStream): void => {
+    // Runs before the error is delivered: a retry resubscribes synchronously from inside `error`.
+    if (turn.emittedText) restartPending = true;
+  };
   return new Observable<StreamEvent>((subscriber) => {
     if (restartPending) {
       restartPending = false;
       restarts += 1;
-      subscriber.next({ kind: 'restart', taskId: String(request.task_id).trim(), attempt: restarts });
+      subscriber.next({ kind: 'restart', taskId, attempt: restarts });
     }
-    let sawText = false;
-    return pool.turn(request).subscribe({
-      next(event) {
-        if (!sawText && event.kind === 'text') sawText = true;
-        subscriber.next(event);
-      },
-      error(error: unknown) {
-        // Set before erroring: a retry resubscribes synchronously from inside `error`.
-        if (sawText) restartPending = true;
-        subscriber.error(error);
-      },
-      complete() {
-        subscriber.complete();
-      },
-    });
+    // The turn emits straight to `subscriber`: no extra layer on the per-frame path.
+    return pool.runTurn(request, subscriber, onError);
   });
 }

@@ -84,7 +84,14 @@ export class TurnStream {
     readonly taskId: string,
     private readonly frame: string,
     private readonly ctx: TurnContext,
+    /** Called just before the turn errors (e.g. to remember that text had been emitted). */
+    private readonly beforeError?: (turn: TurnStream) => void,
   ) {}
+
+  /** Whether this turn has emitted any text. */
+  get emittedText(): boolean {
+    return this.tracker.text.length > 0;
+  }
 
   /** Sends the user message on `host` and starts the idle clock. */
   start(host: TurnHost): void {
@@ -127,14 +134,14 @@ export class TurnStream {
     const errorFrame = this.errorFrame;
     this.finish();
     const secret = this.host?.apiKey;
-    this.subscriber.error(mapCloseToError({ close, errorFrame, taskId: this.taskId, maxPayloadBytes: this.ctx.maxPayloadBytes, secret }));
+    this.emitError(mapCloseToError({ close, errorFrame, taskId: this.taskId, maxPayloadBytes: this.ctx.maxPayloadBytes, secret }));
   }
 
   /** Ends the turn with `error` from outside (connect failure, client closed); no socket is touched. */
   fail(error: AuiError): void {
     if (this.status === 'done') return;
     this.finish();
-    this.subscriber.error(error);
+    this.emitError(error);
   }
 
   /** The subscriber went away: stop timers, emit nothing. */
@@ -209,6 +216,11 @@ export class TurnStream {
     const host = this.host;
     this.finish();
     host?.discard(this);
+    this.emitError(error);
+  }
+
+  private emitError(error: AuiError): void {
+    this.beforeError?.(this);
     this.subscriber.error(error);
   }
 
