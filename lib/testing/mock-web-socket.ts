@@ -54,9 +54,13 @@ export interface MockCloseCall {
  * ws.serverClose(1011);
  */
 export class MockWebSocket implements WebSocketLike {
+  /** readyState: connecting. */
   static readonly CONNECTING = 0;
+  /** readyState: open. */
   static readonly OPEN = 1;
+  /** readyState: closing. */
   static readonly CLOSING = 2;
+  /** readyState: closed. */
   static readonly CLOSED = 3;
   /** Every instance created since the last {@link MockWebSocket.reset}, oldest first. */
   static readonly instances: MockWebSocket[] = [];
@@ -79,9 +83,13 @@ export class MockWebSocket implements WebSocketLike {
     MockWebSocket.completeClosesAtOnce = true;
   }
 
+  /** readyState: connecting. */
   readonly CONNECTING = 0;
+  /** readyState: open. */
   readonly OPEN = 1;
+  /** readyState: closing. */
   readonly CLOSING = 2;
+  /** readyState: closed. */
   readonly CLOSED = 3;
   /** The URL passed to the constructor (includes the `network_api_key` query parameter). */
   readonly url: string;
@@ -97,12 +105,17 @@ export class MockWebSocket implements WebSocketLike {
   readonly sent: string[] = [];
   /** Every `close()` call made by the code under test. */
   readonly closeCalls: MockCloseCall[] = [];
+  /** Handler property for `open` (called before listeners). */
   onopen: ((event: { type: 'open' }) => void) | null = null;
+  /** Handler property for `message`. */
   onmessage: ((event: MockMessageEvent) => void) | null = null;
+  /** Handler property for `close`. */
   onclose: ((event: MockCloseEvent) => void) | null = null;
+  /** Handler property for `error`. */
   onerror: ((event: MockErrorEvent) => void) | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
 
+  /** Records the arguments and registers the instance in {@link MockWebSocket.instances}; stays CONNECTING. */
   constructor(url: string, protocols?: string | string[], options?: unknown) {
     this.url = url;
     this.protocols = protocols;
@@ -190,12 +203,14 @@ export class MockWebSocket implements WebSocketLike {
     this.dispatch('close', { type: 'close', code: wasOpen ? (code ?? 1005) : 1006, reason: reason ?? '', wasClean: wasOpen });
   }
 
+  /** Adds a listener (`open`, `message`, `close`, `error`). */
   addEventListener(type: string, listener: Listener): void {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
     set.add(listener);
   }
 
+  /** Removes a listener. */
   removeEventListener(type: string, listener: Listener): void {
     this.listeners.get(type)?.delete(listener);
   }

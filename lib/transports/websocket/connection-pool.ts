@@ -91,6 +91,7 @@ export class ConnectionPool {
   private pumping = false;
   private pumpAgain = false;
 
+  /** Creates an empty pool; nothing opens until a turn is subscribed. */
   constructor(private readonly options: ResolvedOptions) {
     this.state$ = this.state.asObservable();
     this.ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: MAX_FRAME_BYTES, counters: this.stats };

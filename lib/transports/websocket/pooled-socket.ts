@@ -48,6 +48,7 @@ export class PooledSocket implements SocketListener, TurnHost {
   private linger: Subscription | undefined;
   private readonly scheduler: SchedulerLike;
 
+  /** Prepares the socket; `connection.start()` opens it. */
   constructor(
     private readonly options: PooledSocketOptions,
     private readonly owner: PooledSocketOwner,
@@ -101,16 +102,19 @@ export class PooledSocket implements SocketListener, TurnHost {
 
   // TurnHost
 
+  /** Sends a frame on the connection. */
   send(text: string): void {
     this.connection.send(text);
   }
 
+  /** The turn ended with its final frame: the socket is free for the next turn. */
   release(turn: TurnStream): void {
     if (this.turn !== turn) return;
     this.turn = undefined;
     this.owner.socketFree(this);
   }
 
+  /** The turn ended leaving the socket out of step: close it. */
   discard(turn: TurnStream): void {
     if (this.turn !== turn) return;
     this.closeSocket();
@@ -118,16 +122,19 @@ export class PooledSocket implements SocketListener, TurnHost {
 
   // SocketListener
 
+  /** The socket opened: it is free. */
   onOpen(): void {
     this.owner.socketFree(this);
   }
 
+  /** A frame: to the running turn, or counted as stray. */
   onMessage(data: string): void {
     const turn = this.turn;
     if (turn !== undefined) turn.onMessage(data);
     else this.owner.strayFrame(this);
   }
 
+  /** The socket is gone: tell the pool first, then the turn it carried. */
   onClose(event: SocketCloseEvent): void {
     this.stopLinger();
     const turn = this.turn;

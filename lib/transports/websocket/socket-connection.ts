@@ -115,6 +115,7 @@ export class SocketConnection {
   private handshakeStatus: number | undefined;
   private connectTimer: Subscription | undefined;
 
+  /** Prepares the connection; {@link SocketConnection.start} opens it. */
   constructor(
     private readonly options: SocketConnectionOptions,
     private readonly listener: SocketListener,

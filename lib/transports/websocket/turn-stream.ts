@@ -27,6 +27,7 @@ export interface TurnCounters {
 
 /** What every turn of a pool shares. */
 export interface TurnContext {
+  /** Where the idle timeout and the error-frame wait run. */
   readonly scheduler: SchedulerLike;
   /** `timeouts.idleMs`. */
   readonly idleMs: number;
@@ -78,6 +79,7 @@ export class TurnStream {
   private errorFrame: ErrorFrame | undefined;
   private errorFrameTimer: Subscription | undefined;
 
+  /** A queued turn that will emit to `subscriber`; `frame` is the encoded user message. */
   constructor(
     private readonly subscriber: Subscriber<StreamEvent>,
     /** The task of this turn. */
