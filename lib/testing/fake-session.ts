@@ -30,6 +30,8 @@ interface TurnPlan {
 
 /** @internal Handles one accepted WebSocket of FakeAuiServer (`apiKey`: the key it connected with). */
 export function handleSession(ctx: FakeServerContext, ws: WebSocket, apiKey?: string): void {
+  // A bad client frame (too big, invalid UTF-8) makes ws emit 'error' and close; never crash the server.
+  ws.on('error', () => undefined);
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
     const text = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
     onUserMessage(ctx, ws, apiKey, text);
