@@ -102,7 +102,6 @@ export { parseRetryAfter } from './transports/http/retry-after.js';
 // WebSocket
 export { ConnectionPool } from './transports/websocket/connection-pool.js';
 export type { ConnectionState, ConnectionPoolStats } from './transports/websocket/connection-pool.js';
-export { streamMessage } from './transports/websocket/stream-message.js';
 export { MAX_FRAME_BYTES } from './transports/websocket/socket-connection.js';
 export { ERROR_FRAME_CLOSE_WAIT_MS } from './transports/websocket/turn-stream.js';
 export { parseFrameJson, textUpdateText } from './protocol/server-frames.js';

@@ -115,13 +115,8 @@ export class ConnectionPool {
     return new Observable<StreamEvent>((subscriber) => this.runTurn(request, subscriber));
   }
 
-  /**
-   * Runs one turn for `subscriber` (what {@link ConnectionPool.turn} does on subscribe); returns the
-   * teardown. `beforeError` is called with the turn just before it errors. Used by `streamMessage` to
-   * avoid an extra subscriber layer on the per-frame path.
-   * @internal
-   */
-  runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>, beforeError?: (turn: TurnStream) => void): TeardownLogic {
+  /** Runs one turn for `subscriber` (what {@link ConnectionPool.turn} does on subscribe); returns the teardown. */
+  private runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>): TeardownLogic {
     const parsed = SendMessageRequestSchema.safeParse(request);
     if (!parsed.success) {
       const issues = toAuiIssues(parsed.error);
@@ -135,7 +130,7 @@ export class ConnectionPool {
       subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId }));
       return undefined;
     }
-    const turn = new TurnStream(subscriber, taskId, encodeUserMessageFrame(parsed.data), this.ctx, beforeError);
+    const turn = new TurnStream(subscriber, taskId, encodeUserMessageFrame(parsed.data), this.ctx);
     this.queue.push(turn);
     this.pump();
     return () => this.abandon(turn);

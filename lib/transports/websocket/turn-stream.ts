@@ -86,14 +86,7 @@ export class TurnStream {
     readonly taskId: string,
     private readonly frame: string,
     private readonly ctx: TurnContext,
-    /** Called just before the turn errors (e.g. to remember that text had been emitted). */
-    private readonly beforeError?: (turn: TurnStream) => void,
   ) {}
-
-  /** Whether this turn has emitted any text. */
-  get emittedText(): boolean {
-    return this.tracker.text.length > 0;
-  }
 
   /** Sends the user message on `host` and starts the idle clock. */
   start(host: TurnHost): void {
@@ -222,7 +215,6 @@ export class TurnStream {
   }
 
   private emitError(error: AuiError): void {
-    this.beforeError?.(this);
     this.subscriber.error(error);
   }
 
