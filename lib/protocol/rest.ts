@@ -83,6 +83,7 @@ export const AgentMessageListSchema = z.array(AgentMessageSchema);
 
 /** A task (`CreateTaskResponse`); `welcome_message` and `followup_suggestions` may be null or absent. */
 export const TaskSchema = z.looseObject({
+  /** The task id (24-hex ObjectId); pass it as `task_id`. */
   id: z.string(),
   user_id: z.string(),
   title: z.string(),
