@@ -65,7 +65,7 @@ function validate<S extends z.ZodType>(schema: S, args: unknown, method: string,
  *
  * @example
  * const client = new AuiClient({ apiKey: process.env.AUI_NETWORK_API_KEY! });
- * client.createTask({ user_id: 'user_123' }).subscribe((task) => console.log(task.id));
+ * client.createTask({ user_id: 'user_123' }).subscribe((task) => openChat(task.id));
  */
 export class AuiClient {
   /** The options with defaults applied. @internal */

@@ -25,7 +25,7 @@ export interface FetchedResponse {
  * (see `FakeFetch` in `aui-rx/testing`) keeps the whole exchange inside virtual time.
  *
  * @example
- * fetchObservable(fetch, 'https://example.com', { method: 'GET' }).subscribe((r) => console.log(r.status));
+ * fetchObservable(fetch, 'https://example.com', { method: 'GET' }).subscribe((r) => handle(r.status));
  */
 export function fetchObservable(fetchImpl: typeof fetch, url: string, init: RequestInit): Observable<FetchedResponse> {
   return new Observable<FetchedResponse>((subscriber) => {

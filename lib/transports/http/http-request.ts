@@ -104,7 +104,7 @@ function resolveFetch(configured: typeof fetch | undefined): typeof fetch {
  *
  * @example
  * httpRequest(config, { method: 'GET', path: '/api/v1/external/tasks/abc', schema: TaskSchema })
- *   .subscribe((task) => console.log(task.title));
+ *   .subscribe((task) => showTitle(task.title));
  */
 export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpec<T>): Observable<T> {
   return defer(() => {
