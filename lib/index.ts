@@ -97,7 +97,7 @@ export { accumulateText } from './operators/accumulate-text.js';
 export { finalMessage } from './operators/final-message.js';
 
 // REST transport helpers
-export { parseRetryAfter } from './transports/http/retry-after.js';
+export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './transports/http/retry-after.js';
 
 // WebSocket
 export { ConnectionPool } from './transports/websocket/connection-pool.js';

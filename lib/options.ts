@@ -15,16 +15,23 @@ export const SESSION_PATH = '/api/v1/external/session';
 
 /** The minimal WebSocket constructor aui-rx needs (the browser's, `ws`, or `MockWebSocket`). */
 export interface WebSocketConstructorLike {
+  /** Opens a socket to `url`; `options.headers` is honoured by `ws` in Node and ignored by browsers. */
   new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }): WebSocketLike;
 }
 
 /** The minimal WebSocket instance aui-rx uses: the standard browser API surface. */
 export interface WebSocketLike {
+  /** Connection state: 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** How binary frames are delivered (`blob`, `arraybuffer`, …); aui-rx sets `arraybuffer` where writable and decodes them as UTF-8 text. */
   binaryType?: string;
+  /** Sends one text frame (a JSON client frame). */
   send(data: string): void;
+  /** Starts the closing handshake with an optional close code and reason. */
   close(code?: number, reason?: string): void;
+  /** Adds a listener for `open`, `message`, `close` or `error`. */
   addEventListener(type: string, listener: (event: never) => void): void;
+  /** Removes a listener added with `addEventListener`. */
   removeEventListener(type: string, listener: (event: never) => void): void;
 }
 

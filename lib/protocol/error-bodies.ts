@@ -9,8 +9,11 @@ import type { AuiIssue } from '../errors.js';
 
 /** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */
 export const ValidationItemSchema = z.looseObject({
+  /** Path to the failing field, e.g. `["body", "task_id"]`; `[]` when absent. */
   loc: z.array(z.union([z.string(), z.number()])).default([]),
+  /** Human-readable problem, e.g. `field required`. */
   msg: z.string(),
+  /** Machine-readable error code, e.g. `value_error.missing`. */
   type: z.string().optional(),
 });
 /** One item of a 422 body. */
@@ -18,6 +21,7 @@ export type ValidationItem = z.infer<typeof ValidationItemSchema>;
 
 /** FastAPI style: `{"detail": "Not authenticated"}` (401/403) or `{"detail": [ValidationItem…]}` (422). */
 export const DetailErrorBodySchema = z.looseObject({
+  /** A message such as `Not authenticated` (401/403), or the list of validation problems (422). */
   detail: z.union([z.string(), z.array(ValidationItemSchema)]),
 });
 /** FastAPI-style error body. */
@@ -25,7 +29,9 @@ export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
 
 /** OpenAPI `HTTPValidationError` `{"errors": [ValidationItem…]}` and G0 `{"status_code": 401, "errors": ["Unauthorized"]}`. */
 export const ErrorsListBodySchema = z.looseObject({
+  /** The HTTP status repeated in the body (G0 form), e.g. `401`. */
   status_code: z.number().int().optional(),
+  /** Error words such as `Unauthorized`, or validation problems (OpenAPI `HTTPValidationError`). */
   errors: z.array(z.union([z.string(), ValidationItemSchema])),
 });
 /** `errors`-list error body. */
@@ -36,9 +42,13 @@ export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
  * and by the WebSocket error frame (`ErrorMessagePayload`).
  */
 export const ApplicationErrorBodySchema = z.looseObject({
+  /** The HTTP status the error stands for, e.g. `400`, `422` or `500`. */
   status_code: z.number().int(),
+  /** Short summary, e.g. `Content moderation triggered`. */
   description: z.string().optional(),
+  /** Detailed explanation, e.g. `The message was flagged by content moderation.` */
   message: z.string().optional(),
+  /** Error-specific context whose structure depends on the error type (e.g. `moderation_category`). */
   extra_data: z.record(z.string(), z.unknown()).nullish(),
 });
 /** The application error body / WebSocket error frame. */

@@ -11,8 +11,11 @@ const Id = z.string().trim().min(1, 'must be a non-empty string');
 
 /** Who wrote or receives a message (`ExternalTaskMessageContactParty` / `MessageContactParty`). */
 export const ContactPartySchema = z.looseObject({
+  /** Party id: `intelligent-agent` (or an agent id) for the agent, the `user_id` for the user. */
   id: z.string(),
+  /** Actor kind: `user`, `agent` or `3p` (third party). */
   type: z.string(),
+  /** E-mail address of the party; often null or absent. */
   email: z.string().nullish(),
 });
 /** Who wrote or receives a message. */
@@ -20,8 +23,11 @@ export type ContactParty = z.infer<typeof ContactPartySchema>;
 
 /** One displayable product attribute of a legacy option (`ExternalTaskMessageOptionParameter`). */
 export const OptionParameterSchema = z.looseObject({
+  /** Attribute label, e.g. `Product name` or `Price`. */
   title: z.string(),
+  /** Attribute value: a string, number, array or null (kept as sent). */
   value: z.unknown().optional(),
+  /** Value kind (`ParameterType`): `string`, `numeric`, `boolean`, `date`, `object`, `list_of_objects`, …. */
   type: z.string(),
 });
 /** One displayable product attribute of a legacy option. */
@@ -29,7 +35,9 @@ export type OptionParameter = z.infer<typeof OptionParameterSchema>;
 
 /** A legacy product recommendation (`ExternalTaskMessageOption`). */
 export const ProductOptionSchema = z.looseObject({
+  /** Whether the agent recommends this option. */
   is_recommended: z.boolean().optional(),
+  /** The product's displayable attributes; `[]` when absent. */
   widget_parameters: z.array(OptionParameterSchema).default([]),
 });
 /** A legacy product recommendation. */
@@ -37,9 +45,13 @@ export type ProductOption = z.infer<typeof ProductOptionSchema>;
 
 /** One parameter of a current product card (`CardParameter` / `ProductParameter`). */
 export const CardParameterSchema = z.looseObject({
+  /** Machine name of the parameter (OpenAPI 0.6.0+). */
   param: z.string().optional(),
+  /** Human-readable label of the parameter, e.g. `Price`. */
   title: z.string(),
+  /** Parameter value of any JSON type (kept as sent). */
   value: z.unknown().optional(),
+  /** Value kind (`ParameterType`): `string`, `numeric`, `array`, `object`, …. */
   type: z.string().optional(),
 });
 /** One parameter of a current product card. */
@@ -47,10 +59,15 @@ export type CardParameter = z.infer<typeof CardParameterSchema>;
 
 /** A current product card (`Card` / `ProductCard`). */
 export const ProductCardSchema = z.looseObject({
+  /** Product id of the card. */
   id: z.string(),
+  /** Display name of the product. */
   name: z.string(),
+  /** Product category (OpenAPI 0.6.0+; absent on older servers). */
   category: z.string().optional(),
+  /** The product's parameters shown on the card; `[]` when absent. */
   parameters: z.array(CardParameterSchema).default([]),
+  /** Whether the agent recommends this product. */
   is_recommended: z.boolean().optional(),
 });
 /** A current product card. */
@@ -61,18 +78,31 @@ export type ProductCard = z.infer<typeof ProductCardSchema>;
  * (`cards`) shapes both parse. `created_at` is kept as sent (`2025-10-09 12:26:07.576000` or ISO-8601).
  */
 export const AgentMessageSchema = z.looseObject({
+  /** Message id (UUID, 24-hex ObjectId or `msg_…`, depending on the server). */
   id: z.string(),
+  /** Creation time as sent by the server: `2025-10-09 12:26:07.576000` or ISO-8601. */
   created_at: z.string(),
+  /** Message text: the agent's complete reply, or what the user wrote. */
   text: z.string(),
+  /** Who wrote the message (the agent for replies). */
   sender: ContactPartySchema,
+  /** Who the message is for (the user for replies). */
   receiver: ContactPartySchema,
+  /** Legacy product recommendations (servers before OpenAPI 0.5.3); may be `[]`. */
   options: z.array(ProductOptionSchema).optional(),
+  /** Legacy product variants (servers before OpenAPI 0.5.3); may be `[]`. */
   variants_options: z.array(ProductOptionSchema).optional(),
+  /** Product cards (OpenAPI 0.5.3+), replacing `options` and `variants_options`. */
   cards: z.array(ProductCardSchema).optional(),
+  /** AI-generated follow-up questions; null or absent on some servers. */
   followup_suggestions: z.array(z.string()).nullish(),
+  /** The agent greeting, when the server includes it (OpenAPI 0.6.0+). */
   welcome_message: z.string().nullish(),
+  /** Names of the agent workflows run for this reply (OpenAPI 0.6.0+). */
   executed_workflows: z.array(z.string()).nullish(),
+  /** URL associated with the message (SDK 1.2.28+), if any. */
   url: z.string().nullish(),
+  /** Trace of how the agent produced the reply; present only when trace flags were requested. */
   trace_info: z.record(z.string(), z.unknown()).nullish(),
 });
 /** The agent's reply, and any message of a task. */
@@ -85,9 +115,13 @@ export const AgentMessageListSchema = z.array(AgentMessageSchema);
 export const TaskSchema = z.looseObject({
   /** The task id (24-hex ObjectId); pass it as `task_id`. */
   id: z.string(),
+  /** The end user who owns the task (echo of the create request). */
   user_id: z.string(),
+  /** Task title generated by the server, e.g. `New Task` or `New Conversation`. */
   title: z.string(),
+  /** The agent greeting for a new conversation; null or absent on some servers. */
   welcome_message: z.string().nullish(),
+  /** AI-generated conversation-starter suggestions; null or absent on some servers. */
   followup_suggestions: z.array(z.string()).nullish(),
 });
 /** A task. */
@@ -95,9 +129,13 @@ export type Task = z.infer<typeof TaskSchema>;
 
 /** One page of a user's tasks (`ListTasksResponse`); `tasks` may be omitted by the server. */
 export const TaskPageSchema = z.looseObject({
+  /** The tasks on this page; `[]` when the server omits the field. */
   tasks: z.array(TaskSchema).default([]),
+  /** Total number of tasks the user has, across all pages. */
   total: z.number().int().nonnegative(),
+  /** The 1-based page number (echo of the request). */
   page: z.number().int(),
+  /** The page size (echo of the request). */
   size: z.number().int(),
 });
 /** One page of a user's tasks. */
@@ -105,8 +143,11 @@ export type TaskPage = z.infer<typeof TaskPageSchema>;
 
 /** Where the user is when sending a message (`Context`). */
 export const MessageContextSchema = z.looseObject({
+  /** URL of the page or product the user is looking at. */
   url: z.string().nullish(),
+  /** Free-form lead/customer details, e.g. `{ customer_type: 'residential' }`. */
   lead_details: z.record(z.string(), z.unknown()).nullish(),
+  /** The greeting shown to the user before this message (OpenAPI 0.6.0+). */
   welcome_message: z.string().nullish(),
 });
 /** Where the user is when sending a message. */
@@ -117,13 +158,20 @@ export const TaskOriginTypeSchema = z.string().min(1);
 
 /** Arguments of `createTask` (and the POST body). */
 export const CreateTaskRequestSchema = z.looseObject({
+  /** Your identifier for the end user who owns the task. */
   user_id: Id,
+  /** Where the task comes from (`RecordOriginType`, e.g. `web-widget`); required by SDK 1.2.17+. */
   task_origin_type: TaskOriginTypeSchema.optional(),
+  /** Which agent, version or tag should handle the task (SDK 1.2.42+). */
   agent: z
     .looseObject({
+      /** Id of the agent to use. */
       agent_id: z.string().optional(),
+      /** Id of a specific agent version. */
       version_id: z.string().optional(),
+      /** Tag of an agent version, instead of `version_id`. */
       version_tag: z.string().optional(),
+      /** Agent bundle-mode flag (`AgentMetadata.bundle_mode`; its effect is not documented). */
       bundle_mode: z.boolean().optional(),
     })
     .optional(),
@@ -133,8 +181,11 @@ export type CreateTaskRequest = z.input<typeof CreateTaskRequestSchema>;
 
 /** Arguments of `listTasks`: `page` is 1-based (default 1), `size` default 10. */
 export const ListTasksRequestSchema = z.object({
+  /** The end user whose tasks are listed. */
   user_id: Id,
+  /** 1-based page number (server default 1). */
   page: z.number().int().min(1).optional(),
+  /** Number of tasks per page, 1–1000 (server default 10). */
   size: z.number().int().min(1).max(1000).optional(),
 });
 /** Arguments of `listTasks`. */
@@ -153,9 +204,13 @@ export const TaskIdSchema = Id;
  * `text` must contain something other than white space.
  */
 export const SendMessageRequestSchema = z.looseObject({
+  /** Id of the task (conversation) the message belongs to. */
   task_id: Id,
+  /** The user's message; must contain something other than white space. */
   text: z.string().refine((s) => s.trim().length > 0, 'must not be empty'),
+  /** Where the user is (page URL, lead details); optional. */
   context: MessageContextSchema.nullish(),
+  /** Free-form custom variables passed to the agent (SDK 1.2.28+). */
   agent_variables: z.record(z.string(), z.unknown()).optional(),
 });
 /** A user message. */

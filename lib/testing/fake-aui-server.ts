@@ -84,11 +84,15 @@ export interface FakeAuiServerStats {
 
 /** One REST request as the server saw it. */
 export interface RecordedRequest {
+  /** HTTP method, e.g. `GET` or `POST`. */
   readonly method: string;
   /** The path after the base path, e.g. `/api/v1/external/tasks`. */
   readonly path: string;
+  /** Query parameters of the request URL, e.g. `user_id`, `page`, `size`. */
   readonly query: URLSearchParams;
+  /** Request headers as Node parsed them (lower-case names), e.g. `x-network-api-key`. */
   readonly headers: IncomingMessage['headers'];
+  /** The request body: parsed JSON, the raw text when it is not JSON, or undefined when empty. */
   readonly body: unknown;
 }
 

@@ -10,14 +10,19 @@ import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 
 /** One recorded call. Header names are lower-case. */
 export interface FakeFetchCall {
+  /** The requested URL, query string included. */
   readonly url: string;
+  /** HTTP method in upper case; `GET` when the caller gave none. */
   readonly method: string;
+  /** Request headers, lower-case names (e.g. `x-network-api-key`, `content-type`). */
   readonly headers: Readonly<Record<string, string>>;
   /** The body as sent (a string for JSON requests). */
   readonly body: string | undefined;
   /** The body parsed as JSON, or `undefined` when absent or not JSON. */
   readonly json: unknown;
+  /** The `redirect` mode the caller passed (e.g. `'manual'`), if any. */
   readonly redirect: RequestRedirect | undefined;
+  /** The caller's `AbortSignal`, if any. */
   readonly signal: AbortSignal | undefined;
   /** Whether the caller has aborted this call (so far). */
   readonly aborted: boolean;
@@ -29,6 +34,7 @@ export interface FakeResponseSpec {
   readonly status?: number;
   /** @default '' */
   readonly statusText?: string;
+  /** Response headers, e.g. `{ 'retry-after': '3' }`; a missing `content-type` is derived from the body. */
   readonly headers?: Readonly<Record<string, string>>;
   /** A string is sent as-is; anything else as JSON (`content-type: application/json`). */
   readonly body?: unknown;
@@ -43,10 +49,18 @@ export type FakeFetchReply =
   | FakeResponseSpec
   /** A real Response (its body is read asynchronously, so not for marble tests). */
   | Response
-  /** Reject like a network failure (`TypeError: fetch failed` unless `error` is given). */
-  | { readonly networkError: true | Error; readonly delayMs?: number }
+  /** Reject like a network failure (`TypeError: fetch failed` unless an `Error` is given). */
+  | {
+      /** `true` to reject with `TypeError('fetch failed')`, or the error to reject with. */
+      readonly networkError: true | Error;
+      /** Reject after this many ms on the scheduler. @default 0 */
+      readonly delayMs?: number;
+    }
   /** Never answer; only an abort ends the call. */
-  | { readonly stall: true };
+  | {
+      /** Selects this reply: the call never settles unless aborted. */
+      readonly stall: true;
+    };
 
 /** Picks the reply for a call. */
 export type FakeFetchResponder = (call: FakeFetchCall) => FakeFetchReply;

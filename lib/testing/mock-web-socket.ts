@@ -6,26 +6,39 @@
  */
 import type { WebSocketLike } from '../options.js';
 
+/**
+ * An event listener as {@link WebSocketLike} declares it.
+ * @inline
+ */
 type Listener = (event: never) => void;
 
 /** The event a {@link MockWebSocket} dispatches for `message`. */
 export interface MockMessageEvent {
+  /** Always `message`. */
   readonly type: 'message';
+  /** The frame text as the server sent it (objects given to `receive` arrive JSON-encoded). */
   readonly data: string;
 }
 
 /** The event a {@link MockWebSocket} dispatches for `close`. */
 export interface MockCloseEvent {
+  /** Always `close`. */
   readonly type: 'close';
+  /** WebSocket close code, e.g. 1000, 1008, 1011, or 1006 for a broken connection. */
   readonly code: number;
+  /** Close reason text; `''` when none was given. */
   readonly reason: string;
+  /** Whether the closing handshake completed (false after `fail`, a refused handshake, or closing while connecting). */
   readonly wasClean: boolean;
 }
 
 /** The event a {@link MockWebSocket} dispatches for `error`. */
 export interface MockErrorEvent {
+  /** Always `error`. */
   readonly type: 'error';
+  /** The error the connection failed with (what `ws` puts on its error events). */
   readonly error: unknown;
+  /** The error's message, e.g. `connection lost` or `Unexpected server response: 401`. */
   readonly message: string;
   /** HTTP status of a refused handshake ({@link MockWebSocket.rejectHandshake}). */
   readonly status?: number;
@@ -33,7 +46,9 @@ export interface MockErrorEvent {
 
 /** A close the code under test asked for. */
 export interface MockCloseCall {
+  /** The close code passed to `close()`, or undefined when none was passed. */
   readonly code: number | undefined;
+  /** The reason passed to `close()`, or undefined when none was passed. */
   readonly reason: string | undefined;
 }
 
