@@ -91,7 +91,11 @@ export class ConnectionPool {
   private pumping = false;
   private pumpAgain = false;
 
-  /** Creates an empty pool; nothing opens until a turn is subscribed. */
+  /**
+   * Creates an empty pool; nothing opens until a turn is subscribed. `AuiClient` builds one
+   * from its resolved options.
+   * @internal
+   */
   constructor(private readonly options: ResolvedOptions) {
     this.state$ = this.state.asObservable();
     this.ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: MAX_FRAME_BYTES, counters: this.stats };
