@@ -17,26 +17,46 @@ export const TEXT_UPDATE_EVENT = 'thread-message-text-content-updated';
 
 /** Text update, shape A1 (G0 / AsyncAPI `StreamingUpdatePayload`). */
 export const TextUpdateA1Schema = z.looseObject({
+  /** The channel the event was published on. */
   channel: z.looseObject({
+    /** Transport of the channel: `WEBSOCKET`. */
     type: z.string().optional(),
+    /** Unique channel identifier (a UUID in the examples). */
     channel_name: z.string().optional(),
+    /** Always `thread-message-text-content-updated` ({@link TEXT_UPDATE_EVENT}). */
     event_name: z.literal(TEXT_UPDATE_EVENT),
   }),
+  /** What produced the update and for which message and task; optional. */
   scope: z
     .looseObject({
+      /** Kind of execution that produced the text: `LLM_ACTIVATION_EXECUTION`. */
       type: z.string().optional(),
-      data: z.looseObject({ status: z.string().optional() }).optional(),
+      /** Execution details. */
+      data: z.looseObject({
+        /** Execution status: `SUCCESS`, `FAILED` or `PENDING`. */
+        status: z.string().optional(),
+      }).optional(),
+      /** Ids that correlate the update with its message and task. */
       context: z
         .looseObject({
+          /** Id of the agent message being streamed. */
           message_id: z.string().optional(),
+          /** Id of the task (conversation) the turn belongs to. */
           task_id: z.string().optional(),
+          /** Id of the interaction (turn) on the server. */
           interaction_id: z.string().optional(),
+          /** Server pillar that handled the turn (value not documented; starts with `WORK`). */
           pillar: z.string().optional(),
         })
         .optional(),
     })
     .optional(),
-  data: z.looseObject({ text: z.string() }),
+  /** The update's payload. */
+  data: z.looseObject({
+    /** Streamed reply text: the whole text so far or only the new part, depending on the server. */
+    text: z.string(),
+  }),
+  /** When the update was sent (date-time string); optional. */
   timestamp: z.string().optional(),
 });
 /** Text update, shape A1. */
@@ -44,8 +64,13 @@ export type TextUpdateA1 = z.infer<typeof TextUpdateA1Schema>;
 
 /** Text update, shape A2 (G1 `/messaging-api/websocket`). */
 export const TextUpdateA2Schema = z.looseObject({
+  /** Always `thread-message-text-content-updated` ({@link TEXT_UPDATE_EVENT}). */
   event: z.literal(TEXT_UPDATE_EVENT),
-  data: z.looseObject({ text: z.string() }),
+  /** The update's payload. */
+  data: z.looseObject({
+    /** Streamed reply text: the whole text so far (G1) or only the new part, depending on the server. */
+    text: z.string(),
+  }),
 });
 /** Text update, shape A2. */
 export type TextUpdateA2 = z.infer<typeof TextUpdateA2Schema>;
@@ -60,10 +85,36 @@ export type ErrorFrame = ApplicationErrorBody;
 
 /** A classified server frame. */
 export type ServerFrame =
-  | { readonly type: 'text'; readonly text: string; readonly taskId: string | undefined }
-  | { readonly type: 'final'; readonly message: AgentMessage }
-  | { readonly type: 'error'; readonly frame: ErrorFrame }
-  | { readonly type: 'unknown'; readonly raw: unknown };
+  /** A streaming text update (shape A1, A2 or the `streaming_update` envelope). */
+  | {
+      /** Selects this kind: a text update. */
+      readonly type: 'text';
+      /** The frame's `data.text`, as sent (cumulative or delta). */
+      readonly text: string;
+      /** `scope.context.task_id` of an A1 frame; undefined when the frame does not carry it. */
+      readonly taskId: string | undefined;
+    }
+  /** The final message that ends a turn. */
+  | {
+      /** Selects this kind: the final message. */
+      readonly type: 'final';
+      /** The agent's complete reply. */
+      readonly message: AgentMessage;
+    }
+  /** An error frame, usually followed by a close (1008 or 1011). */
+  | {
+      /** Selects this kind: an error frame. */
+      readonly type: 'error';
+      /** The parsed error frame. */
+      readonly frame: ErrorFrame;
+    }
+  /** A frame of no known kind (skipped by the client, never fatal). */
+  | {
+      /** Selects this kind: an unrecognised frame. */
+      readonly type: 'unknown';
+      /** The frame as parsed from JSON. */
+      readonly raw: unknown;
+    };
 
 type Obj = Record<string, unknown>;
 
