@@ -17,9 +17,17 @@ const EXTERNAL = '/api/v1/external';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The 401 body of the G1 docs (the default); the G0 variant is scripted with a `status` fault. */
-export const NOT_AUTHENTICATED_BODY = { detail: 'Not authenticated' } as const;
+export const NOT_AUTHENTICATED_BODY = {
+  /** FastAPI's stock message for a missing or invalid `x-network-api-key`. */
+  detail: 'Not authenticated',
+} as const;
 /** The G0 403 body for a task of another network. */
-export const FORBIDDEN_BODY = { status_code: 403, errors: ['Forbidden'] } as const;
+export const FORBIDDEN_BODY = {
+  /** The HTTP status repeated in the body. */
+  status_code: 403,
+  /** Why the request was refused (G0 form: a list of words). */
+  errors: ['Forbidden'],
+} as const;
 
 /** One FastAPI validation item. */
 interface Problem {

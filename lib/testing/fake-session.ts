@@ -14,7 +14,15 @@ import type { TurnFault } from './fake-faults.js';
 import { agentMessage, agentReplyText, splitReply } from './fake-agent.js';
 
 /** The frame a fault of type `unknown-frame` sends when it names none. */
-export const DEFAULT_UNKNOWN_FRAME = { event: 'thread-message-thinking', data: { status: 'THINKING' } } as const;
+export const DEFAULT_UNKNOWN_FRAME = {
+  /** An event name no documented frame uses. */
+  event: 'thread-message-thinking',
+  /** A payload the client must ignore. */
+  data: {
+    /** A status value of no known meaning. */
+    status: 'THINKING',
+  },
+} as const;
 
 interface TurnPlan {
   readonly taskId: string;
