@@ -105,7 +105,7 @@ export class AuiClient {
    * Creates a task (a conversation) for a user: `POST /api/v1/external/tasks`.
    *
    * @example
-   * client.createTask({ user_id: 'user_123' }).subscribe((task) => console.log(task.id, task.welcome_message));
+   * client.createTask({ user_id: 'user_123' }).subscribe((task) => openChat(task.id, task.welcome_message));
    */
   createTask(args: CreateTaskRequest): Observable<Task> {
     return defer(() => {
@@ -119,7 +119,7 @@ export class AuiClient {
    * (`page` is 1-based, default 1; `size` default 10).
    *
    * @example
-   * client.listTasks({ user_id: 'user_123', page: 2, size: 20 }).subscribe((p) => console.log(p.total, p.tasks));
+   * client.listTasks({ user_id: 'user_123', page: 2, size: 20 }).subscribe((p) => renderPage(p.tasks, p.total));
    */
   listTasks(args: ListTasksRequest): Observable<TaskPage> {
     return defer(() => {
@@ -135,7 +135,7 @@ export class AuiClient {
    * the one asked for), or at the first empty page.
    *
    * @example
-   * client.listAllTasks({ user_id: 'user_123', size: 50 }).pipe(toArray()).subscribe((all) => console.log(all.length));
+   * client.listAllTasks({ user_id: 'user_123', size: 50 }).pipe(toArray()).subscribe((all) => renderTasks(all));
    */
   listAllTasks(args: ListAllTasksRequest): Observable<Task> {
     return defer(() => {
@@ -158,7 +158,7 @@ export class AuiClient {
    * Fetches one task: `GET /api/v1/external/tasks/{task_id}`.
    *
    * @example
-   * client.getTask('68e78d0dc5a4b19a030d03d6').subscribe((task) => console.log(task.title));
+   * client.getTask('68e78d0dc5a4b19a030d03d6').subscribe((task) => setTitle(task.title));
    */
   getTask(taskId: string): Observable<Task> {
     return defer(() => {
@@ -171,7 +171,7 @@ export class AuiClient {
    * Fetches a task's history, user and agent messages: `GET /api/v1/external/tasks/{task_id}/messages`.
    *
    * @example
-   * client.getTaskMessages(task.id).subscribe((messages) => messages.forEach((m) => console.log(m.sender.type, m.text)));
+   * client.getTaskMessages(task.id).subscribe((messages) => renderHistory(messages));
    */
   getTaskMessages(taskId: string): Observable<AgentMessage[]> {
     return defer(() => {
@@ -187,7 +187,7 @@ export class AuiClient {
    *
    * @example
    * client.sendMessage({ task_id: task.id, text: 'A built-in microwave, 20 L or more' })
-   *   .subscribe((reply) => console.log(reply.text, reply.cards ?? reply.options));
+   *   .subscribe((reply) => renderReply(reply.text, reply.cards ?? reply.options));
    */
   sendMessage(args: SendMessageRequest): Observable<AgentMessage> {
     return defer(() => {

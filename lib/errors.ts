@@ -178,7 +178,7 @@ export class AuiProtocolError extends AuiError {
  * when two copies of aui-rx are loaded.
  *
  * @example
- * stream$.subscribe({ error: (e) => isAuiError(e) && console.warn(e.kind) });
+ * stream$.subscribe({ error: (e) => isAuiError(e) && showError(e.kind, e.message) });
  */
 export function isAuiError(value: unknown): value is AuiError {
   return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
