@@ -1,7 +1,9 @@
-import { config as rxConfig, retry, type Observable } from 'rxjs';
+import { config as rxConfig, lastValueFrom, retry, type Observable } from 'rxjs';
+import { AuiClient } from '../../lib/client.js';
 import { AuiAuthenticationError, AuiConnectionError, AuiServerError } from '../../lib/errors.js';
 import { failFastOn1008, isAuthFailure } from '../../lib/operators/fail-fast-on-1008.js';
 import { retryOn1011 } from '../../lib/operators/retry-on-1011.js';
+import { FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
 import { attemptsOf } from '../helpers/marble-attempts.js';
 import { createTestScheduler } from '../helpers/marble-scheduler.js';
 
@@ -172,5 +174,84 @@ describe('failFastOn1008', () => {
       const typed: Observable<string> = cold<string>('-a|', { a: 'x' }).pipe(failFastOn1008());
       expectObservable(typed).toBe('-a|', { a: 'x' });
     });
+  });
+});
+
+describe('failFastOn1008 against FakeAuiServer', () => {
+  const badKey = 'API_KEY_01REVOKED000000000000000000';
+  let server: FakeAuiServer;
+  let taskId: string;
+  const clients: AuiClient[] = [];
+  const clientWith = (apiKey: string): AuiClient => {
+    const client = new AuiClient({ apiKey, baseUrl: server.baseUrl });
+    clients.push(client);
+    return client;
+  };
+  const errorOf = (source: Observable<unknown>): Promise<unknown> =>
+    lastValueFrom(source).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  beforeAll(async () => {
+    server = await FakeAuiServer.start();
+  });
+  afterAll(() => server.stop());
+  beforeEach(() => {
+    server.reset();
+    server.configure({ wsAuthFailure: 'close-1008' });
+    taskId = server.store.createTask('user-1', server.apiKey).id;
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+
+  it('a bad key under retry(5) costs exactly 1 connection (close 1008)', async () => {
+    const onFailure = jest.fn();
+    const turn$ = clientWith(badKey).streamMessage({ task_id: taskId, text: 'Hello?' });
+    const error = await errorOf(turn$.pipe(failFastOn1008({ onFailure }), retry(5)));
+    expect(error).toBeInstanceOf(AuiAuthenticationError);
+    expect(error).toMatchObject({ kind: 'authentication', closeCode: 1008, retryable: false });
+    expect((error as Error).message).not.toContain(badKey);
+    expect(server.stats.connections).toBe(1);
+    expect(server.stats.turns).toBe(0);
+    expect(onFailure).toHaveBeenCalledTimes(1);
+    expect(onFailure).toHaveBeenCalledWith(error);
+  });
+
+  it('a bad key refused at the handshake (401) under retry(5) costs exactly 1 connection too', async () => {
+    server.configure({ wsAuthFailure: 'reject-401' });
+    const turn$ = clientWith(badKey).streamMessage({ task_id: taskId, text: 'Hello?' });
+    const error = await errorOf(turn$.pipe(failFastOn1008(), retry(5)));
+    expect(error).toMatchObject({ kind: 'authentication', status: 401 });
+    expect(server.stats.connections).toBe(1);
+  });
+
+  it('for contrast: without failFastOn1008, retry(5) reconnects with the bad key 6 times', async () => {
+    const turn$ = clientWith(badKey).streamMessage({ task_id: taskId, text: 'Hello?' });
+    const error = await errorOf(turn$.pipe(retry(5)));
+    expect(error).toMatchObject({ kind: 'authentication', closeCode: 1008 });
+    expect(server.stats.connections).toBe(6);
+  });
+
+  it('composed before retryOn1011: a 1011 is retried, the 1008 that follows ends everything', async () => {
+    server.failNextTurn(
+      { type: 'close', code: 1011, reason: 'Internal error' },
+      { type: 'error-frame', frame: { status_code: 401, description: 'Unauthorized', message: 'Invalid API key' }, code: 1008, reason: 'Invalid API key' },
+    );
+    const onFailure = jest.fn();
+    const turn$ = clientWith(server.apiKey).streamMessage({ task_id: taskId, text: 'Hello?' });
+    const error = await errorOf(turn$.pipe(failFastOn1008({ onFailure }), retryOn1011({ jitter: false, initialDelayMs: 1 }), retry(5)));
+    expect(error).toMatchObject({ kind: 'authentication', status: 401, closeCode: 1008 });
+    expect(server.stats.connections).toBe(2); // the 1011 attempt, then the rejected one; none after the latch
+    expect(server.stats.turns).toBe(2);
+    expect(onFailure).toHaveBeenCalledTimes(1);
+  });
+
+  it('a good key passes through untouched: the reply completes on one connection', async () => {
+    const turn$ = clientWith(server.apiKey).streamMessage({ task_id: taskId, text: 'Hello?' });
+    const final = await lastValueFrom(turn$.pipe(failFastOn1008(), retry(5)));
+    expect(final).toMatchObject({ kind: 'final', taskId });
+    expect(server.stats.connections).toBe(1);
   });
 });

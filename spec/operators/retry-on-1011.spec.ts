@@ -1,4 +1,5 @@
-import { asyncScheduler } from 'rxjs';
+import { asyncScheduler, lastValueFrom, toArray } from 'rxjs';
+import { AuiClient } from '../../lib/client.js';
 import {
   AuiApplicationError,
   AuiAuthenticationError,
@@ -7,7 +8,10 @@ import {
   AuiServerError,
   AuiTimeoutError,
 } from '../../lib/errors.js';
+import { accumulateText } from '../../lib/operators/accumulate-text.js';
 import { isRetryableBy1011, retryOn1011 } from '../../lib/operators/retry-on-1011.js';
+import { agentReplyText } from '../../lib/testing/fake-agent.js';
+import { FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
 import { attemptsOf } from '../helpers/marble-attempts.js';
 import { finalEvent, restartEvent, textEvent } from '../helpers/marble-events.js';
 import { createTestScheduler } from '../helpers/marble-scheduler.js';
@@ -221,4 +225,88 @@ describe('retryOn1011', () => {
       expectSubscriptions(source.subscriptions).toBe('^-!');
     });
   });
+});
+
+describe('retryOn1011 against FakeAuiServer', () => {
+  const question = 'I need a built-in microwave';
+  const reply = agentReplyText(question);
+  let server: FakeAuiServer;
+  let client: AuiClient;
+  let taskId: string;
+
+  beforeAll(async () => {
+    server = await FakeAuiServer.start();
+  });
+  afterAll(() => server.stop());
+  beforeEach(() => {
+    server.reset();
+    client = new AuiClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
+    taskId = server.store.createTask('user-1', server.apiKey).id;
+  });
+  afterEach(() => client.close());
+
+  const turn$ = () => client.streamMessage({ task_id: taskId, text: question });
+  const userMessages = () => (server.store.messages.get(taskId) ?? []).filter((m) => m.sender.type === 'user');
+
+  it('1011 twice then success: completes with the final reply after 3 connections and 3 turns', async () => {
+    server.failNextTurn({ type: 'close', code: 1011, reason: 'Internal error' }, { type: 'close', code: 1011, reason: 'Internal error' });
+    const events = await lastValueFrom(turn$().pipe(retryOn1011({ count: 3, jitter: false, initialDelayMs: 1 }), toArray()));
+    const last = events[events.length - 1];
+    expect(last?.kind).toBe('final');
+    expect(last?.kind === 'final' && last.message.text).toBe(reply);
+    // The fresh client had no socket: each attempt (failed, failed, ok) opened its own.
+    expect(server.stats.connections).toBe(3);
+    expect(server.stats.turns).toBe(3);
+    expect(userMessages().map((m) => m.text)).toEqual([question, question, question]); // the message was re-sent
+    // The 1011s came before any text, so no attempt needed a restart event.
+    expect(events.some((e) => e.kind === 'restart')).toBe(false);
+  });
+
+  it('the first attempt reuses a pooled socket: 3 turns on 2 new connections', async () => {
+    await lastValueFrom(turn$()); // warms the pool: one socket, lingering for reuse
+    expect([server.stats.connections, server.stats.turns]).toEqual([1, 1]);
+    server.failNextTurn({ type: 'close', code: 1011 }, { type: 'close', code: 1011 });
+    const final = await lastValueFrom(turn$().pipe(retryOn1011({ count: 3, jitter: false, initialDelayMs: 1 })));
+    expect(final.kind).toBe('final');
+    // Attempt 1 ran on the lingering socket; the 1011 closed it, so attempts 2 and 3 each connected.
+    expect(server.stats.turns - 1).toBe(3);
+    expect(server.stats.connections - 1).toBe(2);
+  });
+
+  it('1011 five times with count 2: AuiServerError (closeCode 1011) after 3 connections', async () => {
+    server.failNextTurn(...Array.from({ length: 5 }, () => ({ type: 'close' as const, code: 1011, reason: 'Internal error' })));
+    const error = await lastValueFrom(turn$().pipe(retryOn1011({ count: 2, jitter: false, initialDelayMs: 1 }))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AuiServerError);
+    expect(error).toMatchObject({ kind: 'server', closeCode: 1011, retryable: true, reason: 'Internal error' });
+    expect(server.stats.connections).toBe(3);
+    expect(server.stats.turns).toBe(3);
+  });
+
+  it.each(['cumulative', 'delta'] as const)(
+    '1011 after partial text (%s frames): accumulateText restarts cleanly, no duplicated text',
+    async (textMode) => {
+      server.configure({ textMode });
+      try {
+        server.failNextTurn({ type: 'close', code: 1011, reason: 'Internal error', afterFrames: 5 });
+        const texts = await lastValueFrom(
+          turn$().pipe(retryOn1011({ count: 3, jitter: false, initialDelayMs: 1 }), accumulateText(), toArray()),
+        );
+        const partial = reply.split(' ').slice(0, 5).join(' ');
+        expect(texts.slice(0, 6)).toEqual(['I', 'I found', 'I found two', 'I found two built-in', partial, '']);
+        expect(texts.filter((t) => t === '')).toHaveLength(1); // one restart
+        expect(texts[texts.length - 1]).toBe(reply);
+        for (const t of texts) {
+          expect(reply.startsWith(t)).toBe(true); // every emission is a prefix of the one true reply
+          expect(t.indexOf(partial, 1)).toBe(-1); // the partial text never appears twice
+        }
+        expect(server.stats.connections).toBe(2);
+        expect(server.stats.turns).toBe(2);
+      } finally {
+        server.configure({ textMode: 'cumulative' });
+      }
+    },
+  );
 });
