@@ -15,6 +15,8 @@ import { agentMessage, agentReplyText } from './fake-agent.js';
 const EXTERNAL = '/api/v1/external';
 /** Largest request body the fake accepts. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Request headers a browser page may send cross-origin (answered in the CORS preflight). */
+const CORS_ALLOW_HEADERS = 'x-network-api-key, content-type, accept';
 
 /** The 401 body of the G1 docs (the default); the G0 variant is scripted with a `status` fault. */
 export const NOT_AUTHENTICATED_BODY = {
@@ -92,7 +94,27 @@ function timestamp(ctx: FakeServerContext, legacy: boolean): string {
   return legacy ? iso.replace('T', ' ').replace(/(\.\d{3})Z$/, '$1000').replace(/Z$/, '') : iso;
 }
 
-/** Answers one REST request (everything under the base path). */
+/**
+ * CORS, so a browser page served from another loopback origin can call the fake: every answer
+ * allows any origin (and exposes `Retry-After`); a preflight `OPTIONS` gets 204 at once, without
+ * the key check, and is neither counted, recorded, nor matched against scripted faults.
+ * Returns true when the request was a preflight (already answered).
+ */
+function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader('access-control-allow-origin', '*');
+  res.setHeader('access-control-expose-headers', 'retry-after');
+  if ((req.method ?? '').toUpperCase() !== 'OPTIONS') return false;
+  req.resume();
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST',
+    'access-control-allow-headers': CORS_ALLOW_HEADERS,
+    'access-control-max-age': '600',
+    'content-length': '0',
+  }).end();
+  return true;
+}
+
+/** Answers one REST request (everything under the base path), CORS preflights included. */
 export async function handleRestRequest(
   ctx: FakeServerContext,
   req: IncomingMessage,
@@ -100,6 +122,7 @@ export async function handleRestRequest(
   path: string,
   query: URLSearchParams,
 ): Promise<void> {
+  if (applyCors(req, res)) return;
   ctx.stats.restRequests += 1;
   let closedByServer = false;
   res.on('close', () => {

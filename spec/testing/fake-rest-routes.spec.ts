@@ -279,4 +279,34 @@ describe('FakeAuiServer REST routes', () => {
       expect((await call('GET', `${EXT}/tasks?user_id=u`, { key: null })).status).toBe(500);
     });
   });
+
+  describe('CORS (browser pages on another loopback origin)', () => {
+    it('answers a preflight with 204 and the allowed methods and headers, without a key, counting nothing', async () => {
+      server.failNextRequest({ fault: { type: 'status', status: 500 } });
+      const response = await fetch(`${server.baseUrl}${EXT}/tasks`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-network-api-key,content-type' },
+      });
+      expect(response.status).toBe(204);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST');
+      expect(response.headers.get('access-control-allow-headers')).toBe('x-network-api-key, content-type, accept');
+      expect(server.stats.restRequests).toBe(0);
+      expect(server.requests).toEqual([]);
+      // the scripted fault is still there for the real request
+      expect((await call('POST', `${EXT}/tasks`, { body: { user_id: 'u' } })).status).toBe(500);
+    });
+
+    it('allows any origin and exposes Retry-After on every answer, errors included', async () => {
+      const ok = await call('POST', `${EXT}/tasks`, { body: { user_id: 'u' } });
+      const unauthorized = await call('GET', `${EXT}/tasks?user_id=u`, { key: 'API_KEY_WRONG' });
+      server.failNextRequest({ fault: { type: 'status', status: 429, body: { detail: 'slow down' }, headers: { 'retry-after': '2' } } });
+      const limited = await call('GET', `${EXT}/tasks?user_id=u`);
+      for (const response of [ok, unauthorized, limited]) {
+        expect(response.headers.get('access-control-allow-origin')).toBe('*');
+        expect(response.headers.get('access-control-expose-headers')).toBe('retry-after');
+      }
+      expect([ok.status, unauthorized.status, limited.status, limited.headers.get('retry-after')]).toEqual([200, 401, 429, '2']);
+    });
+  });
 });
