@@ -14,3 +14,7 @@ for (const project of ['tsconfig.build.json', 'tsconfig.esm.json']) {
 writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
 writeFileSync('dist/esm/package.json', JSON.stringify({ type: 'module' }) + '\n');
 for (const bin of ['dist/cjs/cli/main.js']) if (existsSync(bin)) chmodSync(bin, 0o755);
+
+// The browser bundle size of aui-rx itself (rxjs and zod external, minified, gzip -9); fails if `ws` gets in.
+const { bundleSize, formatBundleSize } = await import('./bundle-size.mjs');
+console.log(formatBundleSize(await bundleSize()));
