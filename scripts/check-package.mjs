@@ -1,0 +1,302 @@
+// Package checks on the BUILT package (run `npm run build` first; CI does):
+//   1. `npm pack` (no lifecycle scripts: the build is not redone) into a temporary folder;
+//   2. publint on that tarball: no errors, warnings or suggestions;
+//   3. @arethetypeswrong/cli on that tarball, strict profile (node10, node16 from CJS and ESM,
+//      bundler) for every exported entry point (`.`, `./testing`, `./package.json`): no problems;
+//   4. a smoke test in a fresh consumer project that installs the tarball and rxjs (its one copy):
+//      (a) require('aui-rx') + require('aui-rx/testing') create a task and stream a turn from FakeAuiServer,
+//      (b) the same with import(),
+//      (c) rxjs inside the installed aui-rx resolves to the consumer's copy (no nested rxjs),
+//      (d) marble tests in the consumer (CJS and ESM): TestScheduler.run virtualises retryOn1011's delays.
+// Everything runs under one deadline; the temporary folder is removed at the end. Prints PASS/FAIL
+// per check and a summary; exits 1 on any problem.
+//
+//   node scripts/check-package.mjs        (npm run check:package; CHECK_PACKAGE_KEEP=1 keeps the temp folder)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const DEADLINE_MS = Number(process.env.CHECK_PACKAGE_DEADLINE_MS ?? 8 * 60_000);
+const started = Date.now();
+const results = [];
+const children = new Set();
+let work;
+
+function record(name, ok, detail = '') {
+  results.push({ name, ok, detail });
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+}
+
+const remaining = () => DEADLINE_MS - (Date.now() - started);
+
+/** Runs a command (its own process group, so a timeout kills its children too); never throws. */
+function run(command, args, { cwd = root, timeoutMs = 120_000, env = {} } = {}) {
+  const limit = Math.max(1_000, Math.min(timeoutMs, remaining()));
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree(child);
+    }, limit);
+    const done = (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolvePromise({ code: timedOut ? null : code, stdout, stderr, timedOut, limit });
+    };
+    child.on('error', (error) => {
+      stderr += String(error);
+      done(127);
+    });
+    child.on('close', (code) => done(code));
+  });
+}
+
+function killTree(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** The useful tail of a failed command's output (npm's config warning lines dropped). */
+function tail(res, lines = 25) {
+  const text = `${res.stdout}\n${res.stderr}`
+    .split('\n')
+    .filter((l) => l.trim() && !/Unknown user config/.test(l))
+    .slice(-lines)
+    .join('\n');
+  return res.timedOut ? `timed out after ${res.limit} ms\n${text}` : text;
+}
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+// ---------------------------------------------------------------------------------------------
+// Consumer scripts. They log no secrets: FAKE_API_KEY is only passed to the client.
+
+const streamBody = (flavour) => `
+  const server = await FakeAuiServer.start();
+  const client = new AuiClient({ apiKey: server.apiKey, baseUrl: server.baseUrl });
+  try {
+    const create$ = client.createTask({ user_id: 'smoke-${flavour}' });
+    assert.ok(create$ instanceof Observable, 'client methods return the consumer rxjs Observable');
+    const task = await lastValueFrom(create$);
+    assert.match(task.id, /^[0-9a-f]{24}$/);
+    const text = 'a built-in microwave under $500 (${flavour})';
+    const events = await lastValueFrom(client.streamMessage({ task_id: task.id, text }).pipe(toArray()));
+    const final = events.at(-1);
+    const texts = events.filter((e) => e.kind === 'text');
+    assert.equal(final.kind, 'final');
+    assert.equal(final.message.text, agentReplyText(text));
+    assert.ok(texts.length >= 2, 'several text events');
+    assert.equal(texts.at(-1).text, agentReplyText(text));
+    assert.equal(server.stats.turns, 1);
+    console.log(JSON.stringify({ flavour: '${flavour}', textEvents: texts.length, finalChars: final.message.text.length }));
+  } finally {
+    client.close();
+    await server.stop();
+  }
+`;
+
+const CJS_STREAM = `'use strict';
+const assert = require('node:assert/strict');
+const { AuiClient } = require('aui-rx');
+const { FakeAuiServer, agentReplyText } = require('aui-rx/testing');
+const { Observable, lastValueFrom, toArray } = require('rxjs');
+(async () => {${streamBody('cjs')}})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`;
+
+const ESM_STREAM = `import assert from 'node:assert/strict';
+import { Observable, lastValueFrom, toArray } from 'rxjs';
+const { AuiClient } = await import('aui-rx');
+const { FakeAuiServer, agentReplyText } = await import('aui-rx/testing');
+${streamBody('esm')}
+`;
+
+const PEER_CHECK = `'use strict';
+const assert = require('node:assert/strict');
+const { existsSync, readdirSync, realpathSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const consumerRxjs = realpathSync(require.resolve('rxjs'));
+const fromLib = realpathSync(createRequire(require.resolve('aui-rx')).resolve('rxjs'));
+const fromTesting = realpathSync(createRequire(require.resolve('aui-rx/testing')).resolve('rxjs'));
+assert.equal(fromLib, consumerRxjs, 'aui-rx resolves rxjs to the consumer copy');
+assert.equal(fromTesting, consumerRxjs, 'aui-rx/testing resolves rxjs to the consumer copy');
+// Every rxjs package.json under node_modules: exactly one.
+const copies = [];
+(function walk(dir, depth) {
+  if (depth > 6 || !existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const full = join(dir, entry.name);
+    if (entry.name === 'rxjs' && existsSync(join(full, 'package.json'))) copies.push(full);
+    if (entry.name.startsWith('@')) walk(full, depth);
+    else if (existsSync(join(full, 'node_modules'))) walk(join(full, 'node_modules'), depth + 1);
+  }
+})(join(process.cwd(), 'node_modules'), 0);
+assert.deepEqual(copies, [join(process.cwd(), 'node_modules', 'rxjs')], 'one rxjs in the tree');
+const rxjsVersion = require('rxjs/package.json').version;
+const peer = require('aui-rx/package.json').peerDependencies;
+console.log(JSON.stringify({ rxjs: rxjsVersion, peer: peer.rxjs, copies: copies.length, resolved: 'node_modules/' + fromLib.split('/node_modules/').pop() }));
+`;
+
+// Marble tests: fail at 0 → wait 500 → resubscribe at 500, fail → wait 1000 → resubscribe at 1500,
+// fail → retries exhausted (count 2) → error at 1500. A 1008 passes at once with one subscription.
+// If aui-rx had its own rxjs, its timer would run on a real clock and these expectations would fail.
+const marbleBody = `
+  const err1011 = new AuiServerError('internal error', { closeCode: 1011 });
+  const err1008 = new AuiAuthenticationError('invalid API key', { closeCode: 1008 });
+  // one TestScheduler per run: frames would carry over from one run to the next
+  const testScheduler = () => new TestScheduler((actual, expected) => assert.deepStrictEqual(actual, expected));
+  testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+    const source = cold('#', undefined, err1011);
+    expectObservable(source.pipe(retryOn1011({ jitter: false, count: 2 }))).toBe('1500ms #', undefined, err1011);
+    expectSubscriptions(source.subscriptions).toBe(['(^!)', '500ms (^!)', '1500ms (^!)']);
+  });
+  testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+    // default count 3, one frame per attempt: fails at 1 → +500 → 501, fails at 502 → +1000 → 1502,
+    // fails at 1503 → +2000 → 3503, fails at 3504: retries used up
+    const source = cold('-#', undefined, err1011);
+    expectObservable(source.pipe(retryOn1011({ jitter: false }))).toBe('3504ms #', undefined, err1011);
+    expectSubscriptions(source.subscriptions).toBe(['^!', '501ms ^!', '1502ms ^!', '3503ms ^!']);
+  });
+  testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+    const source = cold('--#', undefined, err1008);
+    expectObservable(source.pipe(failFastOn1008(), retryOn1011({ jitter: false }))).toBe('--#', undefined, err1008);
+    expectSubscriptions(source.subscriptions).toBe('^-!');
+  });
+  const wallClockStart = Date.now();
+  testScheduler().run(({ cold, expectObservable }) => {
+    const source = cold('#', undefined, err1011);
+    expectObservable(source.pipe(retryOn1011({ jitter: false, count: 3, maxDelayMs: 60000, initialDelayMs: 20000 }))).toBe('120000ms #', undefined, err1011); // 20 s + 40 s + 60 s (capped)
+  });
+  assert.ok(Date.now() - wallClockStart < 5000, '120 s of backoff ran in virtual time');
+`;
+
+const CJS_MARBLE = `'use strict';
+const assert = require('node:assert/strict');
+const { TestScheduler } = require('rxjs/testing');
+const { AuiServerError, AuiAuthenticationError, retryOn1011, failFastOn1008 } = require('aui-rx');
+${marbleBody}
+console.log(JSON.stringify({ marble: 'cjs', ok: true }));
+`;
+
+const ESM_MARBLE = `import assert from 'node:assert/strict';
+import { TestScheduler } from 'rxjs/testing';
+import { AuiServerError, AuiAuthenticationError, retryOn1011, failFastOn1008 } from 'aui-rx';
+${marbleBody}
+console.log(JSON.stringify({ marble: 'esm', ok: true }));
+`;
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  for (const file of ['dist/cjs/index.js', 'dist/esm/index.js', 'dist/cjs/testing/index.js', 'dist/esm/testing/index.js']) {
+    if (!existsSync(join(root, file))) {
+      record('built package present', false, `${file} missing: run \`npm run build\` first`);
+      return;
+    }
+  }
+  work = mkdtempSync(join(tmpdir(), 'aui-rx-check-'));
+
+  // 1. pack (no prepare: CI built already)
+  const pack = await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { timeoutMs: 60_000 });
+  let tarball;
+  try {
+    const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
+    tarball = join(work, info.filename);
+    const files = info.files.map((f) => f.path);
+    const unwanted = files.filter((f) => /^(lib|spec|bench|scripts|browser|examples)\/|^docs\/api\/|\.tsbuildinfo$/.test(f));
+    const needed = ['package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/package.json', 'dist/cjs/package.json', 'testing/package.json', 'dist/cjs/cli/main.js'];
+    const missing = needed.filter((f) => !files.includes(f));
+    const ok = pack.code === 0 && existsSync(tarball) && unwanted.length === 0 && missing.length === 0;
+    record('npm pack', ok, ok ? `${info.filename}: ${info.entryCount} files, ${info.size} B packed, ${info.unpackedSize} B unpacked` : `exit ${pack.code}; missing [${missing}] unwanted [${unwanted.slice(0, 5)}]\n${tail(pack)}`);
+    if (!ok) return;
+  } catch (error) {
+    record('npm pack', false, `${error}\n${tail(pack)}`);
+    return;
+  }
+
+  // 2. publint on the tarball: "All good!" means no error, warning or suggestion.
+  const lint = await run(bin('publint'), ['run', tarball, '--level', 'suggestion', '--strict'], { timeoutMs: 60_000 });
+  const lintOk = lint.code === 0 && /All good!/.test(lint.stdout);
+  record('publint (tarball; errors, warnings and suggestions)', lintOk, lintOk ? 'All good!' : tail(lint));
+
+  // 3. attw, strict profile: every resolution mode for every exported entry point.
+  const attw = await run(bin('attw'), [tarball, '--profile', 'strict', '--format', 'table-flipped', '--no-color', '--no-emoji'], { timeoutMs: 90_000 });
+  const attwOk = attw.code === 0 && /No problems found/.test(attw.stdout);
+  record('attw --profile strict (., ./testing, ./package.json × node10, node16-cjs, node16-esm, bundler)', attwOk, attwOk ? 'No problems found' : tail(attw, 40));
+
+  // 4. consumer project
+  const consumer = join(work, 'consumer');
+  mkdirSync(consumer);
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'aui-rx-consumer', version: '1.0.0', private: true, description: 'aui-rx pack smoke test', license: 'UNLICENSED' }, null, 2));
+  const install = await run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball, 'rxjs@^7.8'], { cwd: consumer, timeoutMs: 4 * 60_000 });
+  record('consumer: npm install <tarball> rxjs@^7.8', install.code === 0, install.code === 0 ? '' : tail(install));
+  if (install.code !== 0) return;
+
+  const scripts = {
+    'stream.cjs': ['(a) CJS require(\'aui-rx\') + require(\'aui-rx/testing\'): createTask + streamMessage to final', CJS_STREAM],
+    'stream.mjs': ['(b) ESM import(\'aui-rx\') + import(\'aui-rx/testing\'): createTask + streamMessage to final', ESM_STREAM],
+    'peer.cjs': ['(c) rxjs from inside aui-rx resolves to the consumer\'s single copy', PEER_CHECK],
+    'marble.cjs': ['(d) CJS marble test: TestScheduler.run virtualises retryOn1011 (500/1000/2000 ms) and failFastOn1008', CJS_MARBLE],
+    'marble.mjs': ['(d) ESM marble test: TestScheduler.run virtualises retryOn1011 (500/1000/2000 ms) and failFastOn1008', ESM_MARBLE],
+  };
+  for (const [file, [name, source]] of Object.entries(scripts)) {
+    writeFileSync(join(consumer, file), source);
+    const res = await run(process.execPath, [file], { cwd: consumer, timeoutMs: 60_000 });
+    const out = res.stdout.trim().split('\n').filter(Boolean).at(-1) ?? '';
+    record(`consumer: ${name}`, res.code === 0, res.code === 0 ? out : tail(res));
+  }
+}
+
+const deadline = setTimeout(() => {
+  record('deadline', false, `not finished within ${DEADLINE_MS} ms`);
+  for (const child of children) killTree(child);
+  finish();
+}, DEADLINE_MS);
+deadline.unref();
+
+let finished = false;
+function finish() {
+  if (finished) return;
+  finished = true;
+  clearTimeout(deadline);
+  for (const child of children) killTree(child);
+  if (work && process.env.CHECK_PACKAGE_KEEP === '1') console.log(`(kept ${work})`);
+  else if (work) {
+    try {
+      rmSync(work, { recursive: true, force: true });
+    } catch (error) {
+      console.log(`(could not remove ${work}: ${error})`);
+    }
+  }
+  const failed = results.filter((r) => !r.ok);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\ncheck-package: ${failed.length === 0 && results.length > 0 ? 'PASS' : 'FAIL'} — ${results.length - failed.length}/${results.length} checks passed in ${seconds} s`);
+  for (const r of failed) console.log(`  failed: ${r.name}`);
+  process.exit(failed.length === 0 && results.length > 0 ? 0 : 1);
+}
+
+main()
+  .catch((error) => record('check-package', false, String(error?.stack ?? error)))
+  .finally(finish);
