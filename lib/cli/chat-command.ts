@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
-import { lastValueFrom, tap, type Observable } from 'rxjs';
+import { defer, lastValueFrom, tap, type Observable } from 'rxjs';
 import type { AgentMessage } from '../protocol/rest.js';
 import type { StreamEvent } from '../stream-event.js';
-import { CONNECTION_OPTIONS, openSession } from './cli-context.js';
+import { CONNECTION_OPTIONS, openSession, untilAborted } from './cli-context.js';
+import { UsageError } from './exit-codes.js';
 import { printReplyExtras, Spinner, type CliIo } from './output.js';
 
 /** Help text of `aui-rx chat`. */
@@ -15,15 +16,23 @@ export const CHAT_HELP = `Usage: aui-rx chat [--task ID | --user ID] [--rest] [-
 
 Sends one message to the agent and prints the reply as it streams.
   --task ID       continue this task
-  --user ID       create a new task for this user (default: cli-user)
+  --user ID       create a new task for this user (default: cli-user; not with --task)
   --rest          use the non-streaming REST endpoint
   --json          print events as JSON lines
   --api-key KEY   network API key (or AUI_API_KEY); without one, an embedded fake server is used
   --base-url URL  REST base URL (or AUI_BASE_URL)
 `;
 
-/** Runs `aui-rx chat`; resolves with the exit code (errors propagate to the caller). */
-export async function chatCommand(args: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Runs `aui-rx chat`; resolves with the exit code (errors propagate to the caller). When `signal` aborts
+ * (Ctrl-C) the request or turn in flight is cancelled and it rejects with `InterruptedError`.
+ */
+export async function chatCommand(
+  args: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -39,6 +48,7 @@ export async function chatCommand(args: string[], io: CliIo, env: NodeJS.Process
     io.out.write(CHAT_HELP);
     return 0;
   }
+  if (values.task !== undefined && values.user !== undefined) throw new UsageError('use --task or --user, not both');
   const text = positionals.join(' ');
   if (!text.trim()) {
     io.err.write(`error [usage]: a message text is required\n\n${CHAT_HELP}`);
@@ -46,16 +56,17 @@ export async function chatCommand(args: string[], io: CliIo, env: NodeJS.Process
   }
   const session = await openSession(io, values, env);
   try {
-    const taskId = values.task ?? (await lastValueFrom(session.client.createTask({ user_id: values.user ?? 'cli-user' }))).id;
+    const run = <T>(source$: Observable<T>): Promise<T> => lastValueFrom(source$.pipe(untilAborted(signal)));
+    const taskId = values.task ?? (await run(session.client.createTask({ user_id: values.user ?? 'cli-user' }))).id;
     if (!values.task && !values.json) io.err.write(`task ${taskId}\n`);
     if (values.rest) {
-      const reply = await lastValueFrom(session.client.sendMessage({ task_id: taskId, text }));
+      const reply = await run(session.client.sendMessage({ task_id: taskId, text }));
       if (values.json) io.out.write(`${JSON.stringify({ kind: 'final', taskId, message: reply })}\n`);
       else printReply(io, reply);
       return 0;
     }
     const events$ = session.client.streamMessage({ task_id: taskId, text });
-    await lastValueFrom(values.json ? printJsonLines(io, events$) : printLive(io, events$));
+    await run(values.json ? printJsonLines(io, events$) : printLive(io, events$));
     return 0;
   } finally {
     await session.dispose();
@@ -71,30 +82,43 @@ function printJsonLines(io: CliIo, events$: Observable<StreamEvent>): Observable
   return events$.pipe(tap((event) => io.out.write(`${JSON.stringify(event)}\n`)));
 }
 
-/** Streams the reply text live: a spinner until the first token, then each delta as it comes. */
+/**
+ * Streams the reply text live: a spinner until the first token, then each delta as it comes; a
+ * `restart` event prints a marker and the reply starts over. State is per subscription.
+ */
 export function printLive(io: CliIo, events$: Observable<StreamEvent>, label = 'Thinking…'): Observable<StreamEvent> {
-  const spinner = new Spinner(io, label);
-  let started = false;
-  return events$.pipe(
-    tap({
-      subscribe: () => void spinner.start(),
-      next: (event) => {
-        if (event.kind === 'restart') {
-          if (started) io.out.write('\n↻ (connection lost; the reply restarts)\n');
-          started = false;
-          return;
-        }
-        if (!started) {
+  return defer(() => {
+    const spinner = new Spinner(io, label);
+    let started = false;
+    let lineOpen = false; // reply text written and no newline after it yet
+    return events$.pipe(
+      tap({
+        subscribe: () => void spinner.start(),
+        next: (event) => {
+          if (event.kind === 'restart') {
+            if (started) io.out.write('\n↻ (connection lost; the reply restarts)\n');
+            started = false;
+            lineOpen = false;
+            return;
+          }
+          if (!started) {
+            spinner.stop();
+            started = true;
+          }
+          if (event.kind === 'text') {
+            io.out.write(event.delta);
+            lineOpen = true;
+          } else {
+            io.out.write('\n');
+            lineOpen = false;
+            printReplyExtras(io, event.message);
+          }
+        },
+        finalize: () => {
           spinner.stop();
-          started = true;
-        }
-        if (event.kind === 'text') io.out.write(event.delta);
-        else {
-          io.out.write('\n');
-          printReplyExtras(io, event.message);
-        }
-      },
-      finalize: () => spinner.stop(),
-    }),
-  );
+          if (lineOpen) io.out.write('\n'); // an error or Ctrl-C cut the reply: end its line before the message
+        },
+      }),
+    );
+  });
 }

@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
+import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { AuiClient } from '../client.js';
 import { FakeAuiServer } from '../testing/fake-aui-server.js';
+import { InterruptedError } from './exit-codes.js';
 import type { CliIo } from './output.js';
 
 /** The connection flags every network command accepts. */
@@ -14,6 +16,25 @@ export const CONNECTION_OPTIONS = {
   'base-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/**
+ * Errors with {@link InterruptedError} when `signal` aborts (Ctrl-C), unsubscribing the source: an HTTP
+ * request is aborted, a streamed turn ends and its socket closes. An already aborted signal errors at
+ * once without subscribing.
+ */
+export function untilAborted<T>(signal: AbortSignal): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const onAbort = (): void => subscriber.error(new InterruptedError());
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const subscription = source.subscribe(subscriber);
+      return () => {
+        signal.removeEventListener('abort', onAbort);
+        subscription.unsubscribe();
+      };
+    });
+}
 
 /** A client ready to use, and how to release it. */
 export interface CliSession {

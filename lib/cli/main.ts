@@ -6,7 +6,7 @@
  */
 import { chatCommand } from './chat-command.js';
 import { demoCommand } from './demo-command.js';
-import { exitCodeFor, EXIT_CODES } from './exit-codes.js';
+import { exitCodeFor, EXIT_CODES, InterruptedError, isUsageError } from './exit-codes.js';
 import { printError, type CliIo } from './output.js';
 import { serveCommand } from './serve-command.js';
 import { messagesCommand, tasksCommand } from './tasks-command.js';
@@ -23,17 +23,13 @@ Commands:
 
 Run aui-rx <command> --help for a command's options.
 Exit codes: 0 ok, 1 unexpected, 2 usage, 3 authentication, 4 validation, 5 application,
-            6 server, 7 rate-limit, 8 connection, 9 timeout, 10 protocol.
+            6 server, 7 rate-limit, 8 connection, 9 timeout, 10 protocol, 130 interrupted.
 `;
 
-/** parseArgs throws errors coded ERR_PARSE_ARGS_*; our own argument checks throw RangeError. */
-function isUsageError(error: unknown): error is Error {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof RangeError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
-}
-
 /**
- * Runs the CLI with `argv` (without node and script); resolves with the exit code.
+ * Runs the CLI with `argv` (without node and script); resolves with the exit code. Aborting `signal`
+ * (Ctrl-C) stops `serve` normally (exit 0) and interrupts the other commands (exit 130); either way
+ * sockets are closed and embedded servers stopped before it resolves.
  *
  * @example
  * process.exitCode = await runCli(['demo'], { out: process.stdout, err: process.stderr }, process.env);
@@ -43,13 +39,13 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv, 
   try {
     switch (command) {
       case 'demo':
-        return await demoCommand(args, io);
+        return await demoCommand(args, io, signal);
       case 'chat':
-        return await chatCommand(args, io, env);
+        return await chatCommand(args, io, env, signal);
       case 'tasks':
-        return await tasksCommand(args, io, env);
+        return await tasksCommand(args, io, env, signal);
       case 'messages':
-        return await messagesCommand(args, io, env);
+        return await messagesCommand(args, io, env, signal);
       case 'serve':
         return await serveCommand(args, io, signal);
       case undefined:
@@ -63,19 +59,20 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv, 
         return EXIT_CODES.usage;
     }
   } catch (error) {
-    if (isUsageError(error)) {
-      io.err.write(`error [usage]: ${error.message}\n`);
-      return EXIT_CODES.usage;
-    }
-    printError(io, error);
+    if (isUsageError(error)) io.err.write(`error [usage]: ${error.message}\n`);
+    else if (error instanceof InterruptedError) io.err.write('interrupted\n');
+    else printError(io, error);
     return exitCodeFor(error);
   }
 }
 
 if (require.main === module) {
   const controller = new AbortController();
+  // The first Ctrl-C stops the command cleanly; a second one (the listener is gone) kills the process.
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
+  // A closed stdout (e.g. `aui-rx chat --json … | head -1`) is not a crash: stop quietly.
+  process.stdout.on('error', () => controller.abort());
   runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr }, process.env, controller.signal).then(
     (code) => {
       process.exitCode = code;

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { FakeAuiServer, type FrameShape, type TextMode } from '../testing/fake-aui-server.js';
 import type { ConnectFault, ScriptedRestFault, TurnFault } from '../testing/fake-faults.js';
+import { UsageError } from './exit-codes.js';
 import type { CliIo } from './output.js';
 
 /** Help text of `aui-rx serve`. */
@@ -14,27 +15,34 @@ export const SERVE_HELP = `Usage: aui-rx serve [--port N] [--frames A1|A2|envelo
 
 Runs the fake AUI Messaging API on 127.0.0.1 until Ctrl-C.
   --fault F   queue a fault (repeatable), applied once each in order:
-              turn:1011[@N]   close 1011 after N text frames (default 0)
-              turn:1008       error frame 401 then close 1008
-              turn:destroy[@N] drop the TCP connection after N frames
-              turn:stall[@N]  stop sending after N frames
-              turn:malformed  send a frame that is not JSON
+              turn:1011[@N]      close 1011 after N text frames (default 0)
+              turn:1008[@N]      error frame 401 then close 1008
+              turn:destroy[@N]   drop the TCP connection after N frames
+              turn:stall[@N]     stop sending after N frames
+              turn:malformed[@N] send a frame that is not JSON (the client errors)
               connect:1008 | connect:1011 | connect:401 | connect:403 | connect:stall
               rest:STATUS     the next REST request answers STATUS (e.g. rest:500, rest:429)
 `;
 
-type Fault = { turn: TurnFault } | { connect: ConnectFault } | { rest: ScriptedRestFault };
+/** What one `--fault` value asks for: a fault for the next turn, WebSocket connection, or REST request. */
+export type Fault = { readonly turn: TurnFault } | { readonly connect: ConnectFault } | { readonly rest: ScriptedRestFault };
 
-/** Parses one `--fault` value; throws a RangeError naming the value when it is unknown. */
+/** `where:what[@N]`; N (text frames before the fault) is only meaningful for turn faults. */
+const FAULT_SPEC = /^(turn|connect|rest):([^:@]+)(?:@(\d+))?$/;
+
+/** Parses one `--fault` value; throws a {@link UsageError} naming the value when it is unknown or malformed. */
 export function parseFault(spec: string): Fault {
-  const [where, rawWhat = ''] = spec.split(':');
-  const [what = '', at] = rawWhat.split('@');
+  const unknown = (): UsageError => new UsageError(`unknown --fault ${spec} (see aui-rx serve --help)`);
+  const match = FAULT_SPEC.exec(spec);
+  if (!match) throw unknown();
+  const [, where, what, at] = match as unknown as [string, 'turn' | 'connect' | 'rest', string, string | undefined];
+  if (where !== 'turn' && at !== undefined) throw new UsageError(`--fault ${spec}: @N (text frames) applies to turn faults only`);
   const afterFrames = at === undefined ? 0 : Number(at);
-  if (!Number.isInteger(afterFrames) || afterFrames < 0) throw new RangeError(`bad frame count in --fault ${spec}`);
   if (where === 'turn') {
     if (what === '1011') return { turn: { type: 'close', code: 1011, reason: 'Internal error', afterFrames } };
     if (what === '1008') {
-      return { turn: { type: 'error-frame', code: 1008, frame: { status_code: 401, description: 'Authentication failed', message: 'Invalid API key' } } };
+      const frame = { status_code: 401, description: 'Authentication failed', message: 'Invalid API key' };
+      return { turn: { type: 'error-frame', code: 1008, reason: 'Invalid API key', frame, afterFrames } };
     }
     if (what === 'destroy') return { turn: { type: 'destroy', afterFrames } };
     if (what === 'stall') return { turn: { type: 'stall', afterFrames } };
@@ -43,18 +51,18 @@ export function parseFault(spec: string): Fault {
     if (what === '1008' || what === '1011') return { connect: { type: 'close', code: Number(what) } };
     if (what === '401' || what === '403') return { connect: { type: 'reject', status: Number(what) } };
     if (what === 'stall') return { connect: { type: 'stall' } };
-  } else if (where === 'rest' && /^[1-5]\d\d$/.test(what)) {
+  } else if (/^[1-5]\d\d$/.test(what)) {
     const status = Number(what);
     const body = { status_code: status, description: 'Scripted fault', message: `aui-rx serve --fault ${spec}` };
     return { rest: { fault: { type: 'status', status, body, ...(status === 429 ? { headers: { 'retry-after': '1' } } : {}) } } };
   }
-  throw new RangeError(`unknown --fault ${spec} (see aui-rx serve --help)`);
+  throw unknown();
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new RangeError(`--${name} must be one of ${allowed.join(', ')}`);
+  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
 }
 
 /** Runs `aui-rx serve` until `signal` aborts (Ctrl-C in the CLI); resolves with the exit code. */
@@ -73,10 +81,10 @@ export async function serveCommand(args: string[], io: CliIo, signal: AbortSigna
     },
   });
   if (values.help) return void io.out.write(SERVE_HELP), 0;
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('--port must be 0..65535');
-  const delay = values.delay === undefined ? 20 : Number(values.delay);
-  if (!Number.isFinite(delay) || delay < 0) throw new RangeError('--delay must be a number of milliseconds');
+  const port = values.port === undefined ? 0 : /^\d{1,5}$/.test(values.port) ? Number(values.port) : -1;
+  if (port < 0 || port > 65535) throw new UsageError('--port must be an integer 0..65535');
+  const delay = values.delay === undefined ? 20 : /^\d+(\.\d+)?$/.test(values.delay) ? Number(values.delay) : -1;
+  if (delay < 0) throw new UsageError('--delay must be a number of milliseconds (0 or more)');
   const frames = oneOf<FrameShape>('frames', values.frames, ['A1', 'A2', 'envelope']);
   const textMode = oneOf<TextMode>('text', values.text, ['cumulative', 'delta']);
   const replyShape = oneOf('reply', values.reply, ['cards', 'legacy'] as const);
