@@ -40,7 +40,7 @@ async function turnOutcome(): Promise<{ error: AuiError | undefined; finalText: 
   return { error, finalText: last?.kind === 'final' ? last.message.text : undefined };
 }
 
-type Expectation = Partial<Pick<AuiError, 'kind' | 'closeCode' | 'status'>> & { finalText?: string };
+type Expectation = Partial<Pick<AuiError, 'kind' | 'closeCode' | 'status'>> & { finalText?: string | undefined };
 
 const turnCases: Record<TurnFault['type'], [TurnFault, Expectation]> = {
   'error-frame': [{ type: 'error-frame', frame: { status_code: 400, description: 'Content moderation triggered', message: 'flagged' }, code: 1008 }, { kind: 'application', closeCode: 1008, status: 400 }],
