@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuiIssue } from '../errors.js';
 
 /** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A non-empty string identifier (task id, user id). */
 const Id = z.string().trim().min(1, 'must be a non-empty string');
