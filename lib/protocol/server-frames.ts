@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuiProtocolError } from '../errors.js';
 import { ApplicationErrorBodySchema, type ApplicationErrorBody } from './error-bodies.js';
 import { AgentMessageSchema, type AgentMessage } from './rest.js';
