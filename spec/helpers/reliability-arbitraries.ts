@@ -32,7 +32,7 @@ export function deepValue(depth: number, objects: boolean): Json {
   for (let i = 0; i < depth; i++) v = objects ? { a: v } : [v];
   return v;
 }
-const deep = fc.tuple(fc.integer({ min: 20, max: 2000 }), fc.boolean()).map(([d, o]) => deepValue(d, o));
+const deep = fc.tuple(fc.integer({ min: 20, max: 800 }), fc.boolean()).map(([d, o]) => deepValue(d, o));
 
 /** Any JSON value, sometimes odd strings, occasionally huge or deep. */
 export const anyJson: fc.Arbitrary<Json> = fc.oneof(
