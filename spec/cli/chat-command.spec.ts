@@ -10,7 +10,7 @@ import type { StreamEvent } from '../../lib/stream-event.js';
 import { agentReplyText } from '../../lib/testing/fake-agent.js';
 import { FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
 import { finalEvent, restartEvent, textEvent } from '../helpers/marble-events.js';
-import { captureIo, cleanEnv, ensureBuild, killChildren, runCliChild, waitUntil } from '../helpers/cli-kit.js';
+import { captureIo, cleanEnv, ensureBuild, killChildren, releaseBuild, runCliChild, waitUntil } from '../helpers/cli-kit.js';
 
 const SECRET = 'API_KEY_01SECRETCLI0000000000000000';
 
@@ -25,7 +25,8 @@ beforeEach(() => server.reset());
 const at = (): string[] => ['--api-key', server.apiKey, '--base-url', server.baseUrl];
 
 describe('aui-rx chat (child process)', () => {
-  beforeAll(() => ensureBuild(), 120_000);
+  beforeAll(() => ensureBuild(), 240_000);
+  afterAll(() => releaseBuild());
   afterEach(() => killChildren());
 
   it('--json prints valid JSON lines: text events, then the final event last', async () => {

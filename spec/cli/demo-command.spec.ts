@@ -4,7 +4,7 @@
 import { DEMO_HELP, demoCommand } from '../../lib/cli/demo-command.js';
 import { InterruptedError } from '../../lib/cli/exit-codes.js';
 import { agentReplyText } from '../../lib/testing/fake-agent.js';
-import { captureIo, ensureBuild, killChildren, runCliChild } from '../helpers/cli-kit.js';
+import { captureIo, ensureBuild, killChildren, releaseBuild, runCliChild } from '../helpers/cli-kit.js';
 
 const QUESTION = 'I need a built-in microwave with at least 20 liters';
 const RETRIED = 'Compare their dimensions';
@@ -29,7 +29,8 @@ function expectTheTour(stdout: string): void {
 }
 
 describe('aui-rx demo (child process)', () => {
-  beforeAll(() => ensureBuild(), 120_000);
+  beforeAll(() => ensureBuild(), 240_000);
+  afterAll(() => releaseBuild());
   afterEach(() => killChildren());
 
   it('demo --fast exits 0 and shows the streamed reply, the recovered 1011 and the stopped 1008', async () => {

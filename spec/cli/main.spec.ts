@@ -9,7 +9,7 @@ import { MAIN_HELP, runCli } from '../../lib/cli/main.js';
 import { SERVE_HELP } from '../../lib/cli/serve-command.js';
 import { MESSAGES_HELP, TASKS_HELP } from '../../lib/cli/tasks-command.js';
 import { FAKE_API_KEY, FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
-import { captureIo, cleanEnv, ensureBuild, killChildren, runCliChild, servedBaseUrl, startCli, waitUntil } from '../helpers/cli-kit.js';
+import { captureIo, cleanEnv, ensureBuild, killChildren, releaseBuild, runCliChild, servedBaseUrl, startCli, waitUntil } from '../helpers/cli-kit.js';
 
 const HELPS: ReadonlyArray<readonly [string, string]> = [
   ['demo', DEMO_HELP],
@@ -76,7 +76,8 @@ describe('runCli (in process)', () => {
 });
 
 describe('aui-rx (child process)', () => {
-  beforeAll(() => ensureBuild(), 120_000);
+  beforeAll(() => ensureBuild(), 240_000);
+  afterAll(() => releaseBuild());
   afterEach(() => killChildren());
 
   it('--help exits 0 with the command list', async () => {

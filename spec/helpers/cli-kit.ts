@@ -1,10 +1,11 @@
 /**
  * Shared helpers of the CLI specs (spec/cli): a captured `CliIo` for in-process runs, and the built
- * `aui-rx` command run as a child process with a bounded lifetime (every child is killed by
- * {@link killChildren}, which the specs call in afterEach).
+ * `aui-rx` command (`node …/cjs/cli/main.js`, from a private copy of the build) run as a child process
+ * with a bounded lifetime (every child is killed by {@link killChildren}, which the specs call in
+ * afterEach).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { CliIo } from '../../lib/cli/output.js';
@@ -12,12 +13,69 @@ import type { CliIo } from '../../lib/cli/output.js';
 /** The repository root (where `scripts/ensure-build.mjs` and `dist/` live). */
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** The built command, as `npm start` and the package `bin` run it. */
-export const CLI_PATH = join(REPO_ROOT, 'dist', 'cjs', 'cli', 'main.js');
+/** Where this spec file's private copy of the built CLI lives (set by {@link ensureBuild}). */
+let cliPath: string | undefined;
+let privateCopy: string | undefined;
 
-/** Builds `dist/` if it is missing or stale (call in beforeAll; jest's timeout must allow a build). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Runs `fn` holding a lock shared by every jest worker, so parallel spec files never build at once. */
+function withBuildLock<T>(fn: () => T): T {
+  const lock = join(REPO_ROOT, '.tmp', 'cli-spec-build.lock');
+  mkdirSync(join(REPO_ROOT, '.tmp'), { recursive: true });
+  for (let waited = 0; ; waited += 50) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true }); // a crashed run
+      } catch {
+        // the holder released it meanwhile
+      }
+      if (waited > 180_000) throw new Error('timed out waiting for another spec file to build dist/');
+      sleepSync(50);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds `dist/` if it is missing or stale (`scripts/ensure-build.mjs`, as `npm start` does), then copies
+ * `dist/cjs` to a private folder under `.tmp/` that the children run from, so a build started meanwhile
+ * (another spec file, another engineer) cannot delete the files under a running child. Call in
+ * beforeAll (with a timeout that allows a build) and {@link releaseBuild} in afterAll.
+ */
 export function ensureBuild(): void {
-  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  withBuildLock(() => {
+    for (let attempt = 1; ; attempt++) {
+      execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: REPO_ROOT, stdio: 'pipe' });
+      const copy = mkdtempSync(join(REPO_ROOT, '.tmp', 'cli-spec-'));
+      cpSync(join(REPO_ROOT, 'dist', 'cjs'), join(copy, 'cjs'), { recursive: true });
+      const main = join(copy, 'cjs', 'cli', 'main.js');
+      if (['cli/main.js', 'index.js', 'testing/index.js', 'package.json'].every((f) => existsSync(join(copy, 'cjs', f)))) {
+        privateCopy = copy;
+        cliPath = main;
+        return;
+      }
+      rmSync(copy, { recursive: true, force: true }); // copied while someone else was rebuilding: again
+      if (attempt === 3) throw new Error('dist/cjs kept changing while it was copied');
+    }
+  });
+}
+
+/** Removes the private copy made by {@link ensureBuild}. */
+export function releaseBuild(): void {
+  if (privateCopy) rmSync(privateCopy, { recursive: true, force: true });
+  privateCopy = undefined;
+  cliPath = undefined;
 }
 
 /** A Writable that keeps everything written to it. */
@@ -81,7 +139,8 @@ const children = new Set<ChildProcess>();
  * `done` then rejects, so a hung command fails its test instead of hanging the run.
  */
 export function startCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunningChild {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: REPO_ROOT, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!cliPath) throw new Error('call ensureBuild() in beforeAll first');
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: REPO_ROOT, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   let err = '';
