@@ -71,7 +71,7 @@ if (require.main === module) {
   // The first Ctrl-C stops the command cleanly; a second one (the listener is gone) kills the process.
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
-  // A closed stdout (e.g. `aui-rx chat --json … | head -1`) is not a crash: stop quietly.
+  // A closed stdout (e.g. `aui-rx chat --json … | head -1`): stop as on Ctrl-C instead of crashing on EPIPE.
   process.stdout.on('error', () => controller.abort());
   runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr }, process.env, controller.signal).then(
     (code) => {
