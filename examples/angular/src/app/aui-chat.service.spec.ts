@@ -1,8 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { TestScheduler } from 'rxjs/testing';
-import { AuiClient } from 'aui-rx';
 import { MockWebSocket } from 'aui-rx/testing';
 import { AUI_CLIENT, AuiChatService } from './aui-chat.service';
+import { provideAuiClient } from './provide-aui-client';
 
 const TEXT_EVENT = 'thread-message-text-content-updated';
 const text = (t: string) => ({ event: TEXT_EVENT, data: { text: t } });
@@ -23,16 +23,24 @@ describe('AuiChatService (real Angular TestBed, MockWebSocket, virtual time)', (
     MockWebSocket.reset();
     scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     TestBed.configureTestingModule({
-      providers: [
-        {
-          provide: AUI_CLIENT,
-          useFactory: () => new AuiClient({ apiKey: 'API_KEY_TEST', baseUrl: 'http://127.0.0.1:1/api', WebSocket: MockWebSocket }),
-        },
-      ],
+      providers: [provideAuiClient({ apiKey: 'API_KEY_TEST', baseUrl: 'http://127.0.0.1:1/api', WebSocket: MockWebSocket })],
     });
   });
 
-  afterEach(() => TestBed.inject(AUI_CLIENT).close());
+  it('closes every socket with 1000 when the injector is destroyed', () => {
+    scheduler.run(() => {
+      const service = TestBed.inject(AuiChatService);
+      service.ask('task_1', 'hi');
+      const ws = MockWebSocket.latest!;
+      ws.open();
+      ws.receive(text('Hi'));
+      ws.receive(final('Hi'));
+      expect(ws.closeCalls).toEqual([]); // idle in the pool, lingering for reuse
+      TestBed.resetTestingModule();
+      expect(ws.closeCalls.map((c) => c.code)).toEqual([1000]);
+      expect(TestBed.inject(AUI_CLIENT, null)).toBeNull();
+    });
+  });
 
   it('streams the reply into a signal and reports the connection state', () => {
     scheduler.run(({ flush }) => {
