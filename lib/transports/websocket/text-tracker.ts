@@ -6,14 +6,26 @@
  */
 
 /**
+ * In delta mode, every this many deltas are joined into one flat chunk. The text so far stays one
+ * string after every frame (`text + delta` is O(1) in JS engines: a rope node), but a rope of one node
+ * per delta keeps two small objects alive per frame for the whole turn, which the garbage collector
+ * copies and marks again and again as the reply grows: per-frame cost would grow with the reply.
+ * Joining every 128 deltas leaves one flat chunk per 128 frames: about a quarter of the per-frame
+ * cost of plain `acc += delta` at 1,000,000 frames (docs/benchmarks.md), and flat scaling. The joined
+ * text equals the text it replaces, character for character.
+ */
+const JOIN_EVERY = 128;
+
+/**
  * Tracks the reply text of one turn. Each frame is classified on arrival: a frame whose text starts
  * with the whole text so far is **cumulative** (its delta is the rest); any other frame is a **delta**
  * (appended). Once a turn has shown a delta frame, every later frame is taken as a delta, so a chunk
  * that happens to repeat the text so far is not mistaken for a cumulative update. A frame that adds
  * nothing (an empty delta, a repeated cumulative text) yields `undefined`.
  *
- * The check is one `startsWith` per cumulative frame and no work at all per delta frame once delta
- * mode is known; no string is copied beyond the delta itself.
+ * The check is a length comparison and one `startsWith` per cumulative frame, and no work at all per
+ * delta frame once delta mode is known; no string is copied beyond the delta itself (and, in delta
+ * mode, one join of every 128 deltas).
  *
  * @example
  * const t = new TextTracker();
@@ -26,25 +38,43 @@ export class TextTracker {
   text = '';
   /** True once a frame proved the server sends deltas. */
   deltaMode = false;
+  /** Delta mode: the text before the deltas in {@link TextTracker.pending} (`text === base + pending.join('')`). */
+  private base = '';
+  /** Delta mode: the deltas since `base`, joined into it every {@link JOIN_EVERY}. */
+  private readonly pending: string[] = [];
 
   /** Takes one frame's text; returns what it added, or `undefined` when it added nothing. */
   push(frameText: string): string | undefined {
+    if (this.deltaMode) return this.append(frameText);
     const prev = this.text;
-    if (!this.deltaMode && frameText.startsWith(prev)) {
+    if (frameText.length >= prev.length && frameText.startsWith(prev)) {
       if (frameText.length === prev.length) return undefined;
       this.text = frameText;
       return prev.length === 0 ? frameText : frameText.slice(prev.length);
     }
     // Not an extension of the text so far (and the text so far is not empty): a delta.
     this.deltaMode = true;
-    if (frameText.length === 0) return undefined;
-    this.text = prev + frameText;
-    return frameText;
+    this.base = prev;
+    return this.append(frameText);
   }
 
   /** Forgets everything (a new turn). */
   reset(): void {
     this.text = '';
     this.deltaMode = false;
+    this.base = '';
+    this.pending.length = 0;
+  }
+
+  private append(delta: string): string | undefined {
+    if (delta.length === 0) return undefined;
+    const pending = this.pending;
+    if (pending.push(delta) === JOIN_EVERY) {
+      this.text = this.base += pending.join('');
+      pending.length = 0;
+    } else {
+      this.text += delta;
+    }
+    return delta;
   }
 }

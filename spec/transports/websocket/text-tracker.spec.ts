@@ -57,3 +57,40 @@ describe('TextTracker', () => {
     expect([t.text, t.deltaMode]).toEqual(['', false]);
   });
 });
+
+describe('TextTracker in delta mode over many frames (deltas are joined in chunks)', () => {
+  it('text is always the whole text so far and delta the frame itself, across chunk boundaries', () => {
+    const t = new TextTracker();
+    let expected = '';
+    for (let i = 0; i < 1000; i++) {
+      const frame = i % 7 === 3 ? '' : `<${i}>`;
+      const delta = t.push(frame);
+      if (frame !== '') expected += frame;
+      expect(delta).toBe(frame === '' ? undefined : frame);
+      expect(t.text).toBe(expected);
+    }
+    expect(t.deltaMode).toBe(true);
+  });
+
+  it('a delta after cumulative frames keeps the cumulative text as the start', () => {
+    const t = new TextTracker();
+    t.push('Hel');
+    t.push('Hello');
+    let expected = 'Hello';
+    for (let i = 0; i < 300; i++) {
+      expect(t.push(`#${i}`)).toBe(`#${i}`);
+      expected += `#${i}`;
+    }
+    expect(t.text).toBe(expected);
+  });
+
+  it('reset after many deltas starts from nothing again', () => {
+    const t = new TextTracker();
+    t.push('a');
+    for (let i = 0; i < 200; i++) t.push('b');
+    t.reset();
+    expect(t.push('xy')).toBe('xy');
+    expect(t.push('xyz')).toBe('z'); // cumulative again
+    expect(t.text).toBe('xyz');
+  });
+});
