@@ -58,6 +58,9 @@ interface NodeSocket {
 
 const noop = (): void => undefined;
 const decoder = /* @__PURE__ */ (() => (typeof TextDecoder === 'function' ? new TextDecoder() : undefined))();
+let strictDecoder: TextDecoder | undefined;
+/** The code `ws` gives the error of a text frame that is not UTF-8 (kept, so both paths read alike). */
+const INVALID_UTF8 = 'WS_ERR_INVALID_UTF8';
 const HANDSHAKE_STATUS = /Unexpected server response: (\d{3})/;
 
 function isNodeSocket(socket: WebSocketLike): socket is WebSocketLike & NodeSocket {
@@ -84,6 +87,20 @@ export function decodeFrame(data: unknown): string {
   }
   if (decoder && (data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return decoder.decode(data);
   return String(data);
+}
+
+/**
+ * Whether `bytes` are valid UTF-8. Only called for a decoded text containing U+FFFD (the replacement
+ * character an invalid sequence decodes to), so its cost does not matter.
+ */
+function isUtf8(bytes: unknown): boolean {
+  if (typeof TextDecoder !== 'function' || !ArrayBuffer.isView(bytes)) return true;
+  try {
+    (strictDecoder ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The HTTP status of a refused upgrade, from `ws`'s error or an event carrying `status`/`statusCode`. */
@@ -128,7 +145,9 @@ export class SocketConnection {
     const url = sessionUrl(options.url, options.apiKey);
     try {
       if (canSendHeaders(Ctor)) {
-        const nodeOptions = { headers: { [API_KEY_HEADER]: options.apiKey }, maxPayload: options.maxPayloadBytes ?? MAX_FRAME_BYTES };
+        const nodeOptions: Record<string, unknown> = { headers: { [API_KEY_HEADER]: options.apiKey }, maxPayload: options.maxPayloadBytes ?? MAX_FRAME_BYTES };
+        // ws would check every text frame is UTF-8 and then we would decode it: handleNodeMessage does both at once.
+        if (isWsConstructor(Ctor)) nodeOptions['skipUTF8Validation'] = true;
         this.socket = new Ctor(url, undefined, nodeOptions);
       } else {
         this.socket = new Ctor(url);
@@ -242,9 +261,25 @@ export class SocketConnection {
   };
 
   private readonly handleNodeMessage = (data: unknown, isBinary: boolean): void => {
-    // ws delivers a text frame as one Buffer: decode it directly (the hot path).
-    this.listener.onMessage(isBinary ? decodeFrame(data) : (data as { toString(): string }).toString());
+    if (isBinary) {
+      this.listener.onMessage(decodeFrame(data));
+      return;
+    }
+    // ws delivers a text frame as one Buffer, not checked (skipUTF8Validation): decode it once (the
+    // hot path). Invalid UTF-8 decodes to U+FFFD, so only a text containing one needs the strict check.
+    const text = (data as { toString(): string }).toString();
+    if (text.indexOf('\uFFFD') !== -1 && !isUtf8(data)) {
+      this.invalidText();
+      return;
+    }
+    this.listener.onMessage(text);
   };
+
+  /** A text frame that is not UTF-8: what ws does (close with 1007; the close reports the error). */
+  private invalidText(): void {
+    this.lastError = Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 });
+    this.close(1007);
+  }
 
   private readonly handleBrowserMessage = (event: { readonly data: unknown }): void => {
     const data = event.data;

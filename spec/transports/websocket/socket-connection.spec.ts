@@ -133,7 +133,12 @@ describe('SocketConnection over ws in Node (real loopback server)', () => {
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     wss.on('connection', (ws, req) => {
       upgrades.push(req);
-      ws.on('message', (data) => ws.send(`echo:${String(data)}`));
+      ws.on('message', (data) => {
+        const text = String(data);
+        if (text === 'send-invalid-utf8') ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+        else if (text === 'send-fffd') ws.send('{"t":"\uFFFD"}');
+        else ws.send(`echo:${text}`);
+      });
     });
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     port = (wss.address() as { port: number }).port;
@@ -171,6 +176,23 @@ describe('SocketConnection over ws in Node (real loopback server)', () => {
     for (const event of ['open', 'message', 'error', 'close', 'unexpected-response']) {
       expect(socket?.listenerCount(event)).toBe(0);
     }
+  });
+
+  it('a text frame that is not UTF-8 closes the socket with 1007 and reports the error (as ws would)', async () => {
+    const r = recorder();
+    const conn = new SocketConnection(
+      { url: `ws://127.0.0.1:${port}/s`, apiKey: 'k', WebSocket: undefined, scheduler: asyncScheduler, connectTimeoutMs: 5000 },
+      r,
+    );
+    conn.start();
+    await until(() => conn.state === 'open');
+    conn.send('send-fffd'); // a real U+FFFD is valid text
+    await until(() => r.log.length === 2);
+    expect(r.log[1]).toBe('msg:{"t":"\uFFFD"}');
+    conn.send('send-invalid-utf8');
+    await until(() => conn.state === 'closed');
+    expect(r.log).toHaveLength(3);
+    expect(r.log[2]).toEqual({ code: 1007, reason: '', opened: true, error: expect.objectContaining({ code: 'WS_ERR_INVALID_UTF8' }) });
   });
 
   it('closing while connecting never throws an unhandled ws error', async () => {
