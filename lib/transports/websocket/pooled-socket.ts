@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { SchedulerLike, Subscription } from 'rxjs';
+import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import type { SocketCloseEvent } from './map-close-to-error.js';
 import { SocketConnection, type SocketConnectionOptions, type SocketListener, type SocketState } from './socket-connection.js';
 import type { TurnHost, TurnStream } from './turn-stream.js';
@@ -27,13 +27,22 @@ export interface PooledSocketOptions extends SocketConnectionOptions {
   readonly idleLingerMs: number;
 }
 
-function lingerWork(this: unknown, socket?: PooledSocket): void {
-  socket?.lingerOver();
+function lingerWork(this: SchedulerAction<PooledSocket>, socket?: PooledSocket): void {
+  socket?.checkLinger(this);
+}
+
+function idleWork(this: SchedulerAction<PooledSocket>, socket?: PooledSocket): void {
+  socket?.checkIdle(this);
 }
 
 /**
  * A socket owned by a pool. It carries one turn at a time: frames go to that turn; a close goes
  * to the pool first (so queued turns get a fresh socket) and then to the turn.
+ *
+ * Its two timers (the idle linger, and the idle timeout of the turn it carries) are armed once and
+ * re-armed lazily: a turn or a frame only records the time, and a timer that fires early re-arms for
+ * the time left. Back-to-back turns on a socket therefore create no timer at all, and every deadline
+ * stays exact on the scheduler's clock.
  *
  * @example
  * const socket = new PooledSocket(options, pool); socket.connection.start();
@@ -45,7 +54,13 @@ export class PooledSocket implements SocketListener, TurnHost {
   readonly connection: SocketConnection;
   /** The key this socket connected with. */
   readonly apiKey: string;
+  /** The linger timer; it may stay armed while a turn runs (it then finds the socket busy). */
   private linger: Subscription | undefined;
+  /** Free and counting the linger since {@link PooledSocket.freeSince}. */
+  private lingering = false;
+  private freeSince = 0;
+  /** The idle-timeout timer; it may outlive a turn (it then finds no running turn). */
+  private idle: Subscription | undefined;
   private readonly scheduler: SchedulerLike;
 
   /** Prepares the socket; `connection.start()` opens it. */
@@ -68,32 +83,56 @@ export class PooledSocket implements SocketListener, TurnHost {
     return this.turn === undefined && this.connection.state === 'open';
   }
 
-  /** Runs `turn` on this socket. */
+  /** Runs `turn` on this socket (a pending linger timer stays: it will find the socket busy). */
   assign(turn: TurnStream): void {
-    this.stopLinger();
+    this.lingering = false;
     this.turn = turn;
     turn.start(this);
   }
 
   /** Starts the idle linger (no-op if already lingering); 0 ms closes at once. */
   startLinger(): void {
-    if (this.linger || !this.free) return;
-    if (this.options.idleLingerMs <= 0) {
-      this.lingerOver();
+    if (this.lingering || !this.free) return;
+    const lingerMs = this.options.idleLingerMs;
+    if (lingerMs <= 0) {
+      this.closeSocket();
       return;
     }
-    this.linger = this.scheduler.schedule(lingerWork, this.options.idleLingerMs, this);
+    this.lingering = true;
+    this.freeSince = this.scheduler.now();
+    this.linger ??= this.scheduler.schedule(lingerWork, lingerMs, this);
   }
 
-  /** @internal The linger passed with no turn: close with 1000. */
-  lingerOver(): void {
+  /** @internal Linger-timer callback: re-arms for the time left, or closes the socket (1000). */
+  checkLinger(action: SchedulerAction<PooledSocket>): void {
+    if (!this.lingering || !this.free) {
+      this.linger = undefined; // busy (or closing): the next startLinger arms again
+      return;
+    }
+    const left = this.freeSince + this.options.idleLingerMs - this.scheduler.now();
+    if (left > 0) {
+      action.schedule(this, left);
+      return;
+    }
     this.linger = undefined;
-    if (this.free) this.closeSocket();
+    this.closeSocket();
+  }
+
+  /** @internal Idle-timer callback: re-arms for the time the running turn has left, or times it out. */
+  checkIdle(action: SchedulerAction<PooledSocket>): void {
+    const turn = this.turn;
+    const left = turn === undefined ? NaN : turn.idleLeft();
+    if (left > 0) {
+      action.schedule(this, left);
+      return;
+    }
+    this.idle = undefined; // no running turn (NaN): the next turn arms again
+    if (left <= 0) turn?.idleTimeout();
   }
 
   /** Closes the socket with 1000 (the turn it carried, if any, must already be dealt with). */
   closeSocket(): void {
-    this.stopLinger();
+    this.stopTimers();
     this.turn = undefined;
     if (this.connection.state === 'closing' || this.connection.state === 'closed') return;
     this.connection.close(1000);
@@ -105,6 +144,11 @@ export class PooledSocket implements SocketListener, TurnHost {
   /** Sends a frame on the connection. */
   send(text: string): void {
     this.connection.send(text);
+  }
+
+  /** Makes sure the idle timer is armed: it fires within `idleMs` and then asks the turn for the time left. */
+  watchIdle(idleMs: number): void {
+    this.idle ??= this.scheduler.schedule(idleWork, idleMs, this);
   }
 
   /** The turn ended with its final frame: the socket is free for the next turn. */
@@ -136,15 +180,18 @@ export class PooledSocket implements SocketListener, TurnHost {
 
   /** The socket is gone: tell the pool first, then the turn it carried. */
   onClose(event: SocketCloseEvent): void {
-    this.stopLinger();
+    this.stopTimers();
     const turn = this.turn;
     this.turn = undefined;
     this.owner.socketGone(this, event);
     turn?.onSocketClose(event);
   }
 
-  private stopLinger(): void {
+  private stopTimers(): void {
+    this.lingering = false;
     this.linger?.unsubscribe();
     this.linger = undefined;
+    this.idle?.unsubscribe();
+    this.idle = undefined;
   }
 }

@@ -42,6 +42,11 @@ export interface TurnHost {
   readonly apiKey: string;
   /** Sends a frame. */
   send(text: string): void;
+  /**
+   * Makes sure an idle timer runs that fires within `idleMs` and then calls
+   * {@link TurnStream.idleLeft} (re-arming for what is left) and, at zero, {@link TurnStream.idleTimeout}.
+   */
+  watchIdle(idleMs: number): void;
   /** The turn ended cleanly after its final frame: the socket may serve the next turn. */
   release(turn: TurnStream): void;
   /** The turn ended leaving the socket out of step (protocol error, timeout, …): close the socket. */
@@ -50,10 +55,6 @@ export interface TurnHost {
 
 /** Where a turn is. */
 export type TurnStatus = 'queued' | 'running' | 'awaiting-close' | 'done';
-
-function idleWork(this: SchedulerAction<TurnStream>, turn?: TurnStream): void {
-  turn?.checkIdle(this);
-}
 
 function errorFrameWaitWork(this: SchedulerAction<TurnStream>, turn?: TurnStream): void {
   turn?.errorFrameWaitOver();
@@ -74,8 +75,9 @@ export class TurnStream {
   /** The socket running this turn (set by {@link TurnStream.start}). */
   host: TurnHost | undefined;
   private readonly tracker = new TextTracker();
+  private readonly scheduler: SchedulerLike;
+  /** When the message was sent or the last frame arrived (scheduler time); the idle timer reads it. */
   private lastFrameAt = 0;
-  private idleTimer: Subscription | undefined;
   private errorFrame: ErrorFrame | undefined;
   private errorFrameTimer: Subscription | undefined;
 
@@ -86,7 +88,9 @@ export class TurnStream {
     readonly taskId: string,
     private readonly frame: string,
     private readonly ctx: TurnContext,
-  ) {}
+  ) {
+    this.scheduler = ctx.scheduler;
+  }
 
   /** Sends the user message on `host` and starts the idle clock. */
   start(host: TurnHost): void {
@@ -98,15 +102,15 @@ export class TurnStream {
       this.end(new AuiConnectionError('Could not send the message on the WebSocket', { taskId: this.taskId, cause }));
       return;
     }
-    this.lastFrameAt = this.ctx.scheduler.now();
-    this.idleTimer = this.ctx.scheduler.schedule(idleWork, this.ctx.idleMs, this);
+    this.lastFrameAt = this.scheduler.now();
+    host.watchIdle(this.ctx.idleMs);
   }
 
   /** One frame from the socket (the hot path). */
   onMessage(data: string): void {
     if (this.status !== 'running') return;
     this.ctx.counters.framesReceived++;
-    this.lastFrameAt = this.ctx.scheduler.now();
+    this.lastFrameAt = this.scheduler.now();
     let raw: unknown;
     try {
       raw = parseFrameJson(data);
@@ -144,15 +148,17 @@ export class TurnStream {
     this.finish();
   }
 
-  /** @internal Idle-timer callback: re-arms for the time left, or times the turn out. */
-  checkIdle(action: SchedulerAction<TurnStream>): void {
+  /**
+   * @internal For the host's idle timer: ms left before the idle timeout (≤ 0: it is due), or NaN
+   * when the turn is not waiting for frames (not running).
+   */
+  idleLeft(): number {
+    return this.status === 'running' ? this.lastFrameAt + this.ctx.idleMs - this.scheduler.now() : NaN;
+  }
+
+  /** @internal The idle timeout is due (see {@link TurnStream.idleLeft}): the turn errors, the socket closes. */
+  idleTimeout(): void {
     if (this.status !== 'running') return;
-    const left = this.lastFrameAt + this.ctx.idleMs - this.ctx.scheduler.now();
-    if (left > 0) {
-      action.schedule(this, left);
-      return;
-    }
-    this.idleTimer = undefined;
     const error = new AuiTimeoutError(`No frame arrived for ${this.ctx.idleMs} ms in the middle of a turn`, 'idle', { taskId: this.taskId });
     this.end(error);
   }
@@ -190,9 +196,8 @@ export class TurnStream {
       }
       case 'error':
         this.errorFrame = frame.frame;
-        this.status = 'awaiting-close';
-        this.clearIdle();
-        this.errorFrameTimer = this.ctx.scheduler.schedule(errorFrameWaitWork, ERROR_FRAME_CLOSE_WAIT_MS, this);
+        this.status = 'awaiting-close'; // the idle timer now finds no running turn
+        this.errorFrameTimer = this.scheduler.schedule(errorFrameWaitWork, ERROR_FRAME_CLOSE_WAIT_MS, this);
         return;
       default:
         this.ctx.counters.unknownFrames++;
@@ -218,14 +223,8 @@ export class TurnStream {
     this.subscriber.error(error);
   }
 
-  private clearIdle(): void {
-    this.idleTimer?.unsubscribe();
-    this.idleTimer = undefined;
-  }
-
   private finish(): void {
     this.status = 'done';
-    this.clearIdle();
     this.errorFrameTimer?.unsubscribe();
     this.errorFrameTimer = undefined;
   }

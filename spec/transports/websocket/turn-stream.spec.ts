@@ -1,4 +1,4 @@
-import { catchError, of } from 'rxjs';
+import { catchError, of, switchMap } from 'rxjs';
 import { AuiProtocolError } from '../../../lib/errors.js';
 import { TEXT_UPDATE_EVENT } from '../../../lib/protocol/server-frames.js';
 import type { StreamEvent } from '../../../lib/stream-event.js';
@@ -168,6 +168,30 @@ describe('turn frames in virtual time (MockWebSocket)', () => {
       at(scheduler, 50, () => sock(0).open()); // send at 50
       at(scheduler, 140, () => sock(0).receive({ event: 'thread-message-thinking' })); // unknown, resets
       expectObservable(pool.turn({ task_id: TASK_ID, text: 'hi' })).toBe('240ms #', undefined, anError('AuiTimeoutError', { phase: 'idle' }));
+    });
+  });
+
+  it('idle timeout of a later turn on the same socket counts from its own send and frames', () => {
+    scheduler.run(({ expectObservable, cold }) => {
+      const pool = mockPool(scheduler, { maxConnections: 1, timeouts: { idleMs: 100 }, idleLingerMs: 10_000 });
+      at(scheduler, 1, () => sock(0).open());
+      at(scheduler, 90, () => sock(0).receive(finalFrame('one'))); // the first turn's idle clock was armed at 1
+      at(scheduler, 150, () => sock(0).receive(a2('Hi')));
+      const second = cold('120ms a|').pipe(switchMap(() => pool.turn({ task_id: TASK_ID, text: 'again' })));
+      expectObservable(pool.turn({ task_id: TASK_ID, text: 'hi' })).toBe('90ms (f|)', { f: expect.objectContaining({ kind: 'final' }) });
+      expectObservable(second).toBe('150ms a 99ms #', { a: textEvent('Hi', 'Hi') }, anError('AuiTimeoutError', { phase: 'idle' }));
+    });
+    expect(MockWebSocket.instances).toHaveLength(1);
+  });
+
+  it('a socket that served many turns still times out exactly idleMs after the last frame', () => {
+    scheduler.run(({ expectObservable }) => {
+      const pool = mockPool(scheduler, { maxConnections: 1, timeouts: { idleMs: 30 } });
+      at(scheduler, 1, () => sock(0).open());
+      for (let t = 0; t < 10; t++) at(scheduler, 10 + 20 * t, () => sock(0).receive(finalFrame(`r${t}`)));
+      for (let t = 0; t < 10; t++) pool.turn({ task_id: TASK_ID, text: `m${t}` }).subscribe();
+      at(scheduler, 215, () => sock(0).receive(a2('late')));
+      expectObservable(pool.turn({ task_id: TASK_ID, text: 'last' })).toBe('215ms a 29ms #', { a: textEvent('late', 'late') }, anError('AuiTimeoutError', { phase: 'idle' }));
     });
   });
 
