@@ -53,7 +53,7 @@ describe('fault matrix against FakeAuiServer', () => {
   afterAll(() => {
     recorder.dispose();
     if (process.env['RELIABILITY_PRINT']) {
-      process.stdout.write(`\n| # | transport | scenario | observed outcome |\n|---|---|---|---|\n${printed.join('\n')}\n`);
+      process.stdout.write(`\n| # | | the server (or network) does | expected | observed in the run |\n|---|---|---|---|---|\n${printed.join('\n')}\n`);
     }
   });
 
@@ -65,7 +65,7 @@ describe('fault matrix against FakeAuiServer', () => {
   it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s', async (_id, scenario) => {
     const key = randomKey();
     const run = await runScenario(scenario, key);
-    printed.push(`| ${printed.length + 1} | ${scenario.transport} | ${scenario.title} | ${describeOutcome(run)} |`);
+    printed.push(`| ${printed.length + 1} | ${scenario.transport} | ${scenario.title} | ${scenario.outcome} | ${describeOutcome(run)} |`);
 
     if (scenario.expected.outcome === 'error') {
       expectTypedError(run, scenario.expected);
