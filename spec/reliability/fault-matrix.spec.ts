@@ -11,6 +11,9 @@ import { isAuiError, isRetryable, type AuiError } from '../../lib/errors.js';
 import { SCENARIOS, runScenario, waitForQuietProcess, type ExpectedError, type ScenarioRun } from '../helpers/reliability-matrix.js';
 import { activeResources, installProcessRecorder, randomKey, secretLeaks, type ProcessRecord } from '../helpers/reliability-kit.js';
 
+// Bounded, but generous: this file does heavy work and the machine may be shared (never a timing assertion).
+jest.setTimeout(60_000);
+
 function describeOutcome(run: ScenarioRun): string {
   const { error, completed, values } = run.result;
   if (!isAuiError(error)) return completed ? `completes (${values.length} values)` : String(error);

@@ -35,6 +35,9 @@ import {
 } from '../helpers/reliability-arbitraries.js';
 import { check, checkEqual, checkMatch, poolOf, randomKey } from '../helpers/reliability-kit.js';
 
+// Bounded, but generous: this file does heavy work and the machine may be shared (never a timing assertion).
+jest.setTimeout(120_000);
+
 const SEED = Number(process.env['RELIABILITY_SEED'] ?? 20_251_124);
 const FRAME_RUNS = 10_000;
 const TURN_RUNS = 10_000;

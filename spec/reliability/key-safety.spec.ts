@@ -20,6 +20,9 @@ import { buildCli, runCliProcess, type CliBuild } from '../helpers/reliability-c
 import { SCENARIOS, runScenario } from '../helpers/reliability-matrix.js';
 import { randomKey, secretLeaks, settle, waitUntil } from '../helpers/reliability-kit.js';
 
+// Bounded, but generous: this file does heavy work and the machine may be shared (never a timing assertion).
+jest.setTimeout(120_000);
+
 type ConsoleMethod = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace';
 const CONSOLE_METHODS: readonly ConsoleMethod[] = ['log', 'info', 'warn', 'error', 'debug', 'trace'];
 

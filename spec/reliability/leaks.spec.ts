@@ -13,6 +13,9 @@ import { FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
 import { LeakMockWebSocket, MockTurnDriver } from '../helpers/reliability-mock-driver.js';
 import { gcFunction, heapAfterGc, installProcessRecorder, poolOf, seededRandom, waitUntil, type ProcessRecord } from '../helpers/reliability-kit.js';
 
+// Bounded, but generous: this file does heavy work and the machine may be shared (never a timing assertion).
+jest.setTimeout(120_000);
+
 const SEED = Number(process.env['RELIABILITY_SEED'] ?? 20_251_124);
 const MOCK_CYCLES = 10_000;
 const SERVER_CYCLES = 500;
