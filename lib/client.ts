@@ -109,8 +109,8 @@ export class AuiClient {
    */
   createTask(args: CreateTaskRequest): Observable<Task> {
     return defer(() => {
-      validate(CreateTaskRequestSchema, args, 'createTask');
-      return this.request({ method: 'POST', path: PATHS.tasks, body: args, schema: TaskSchema });
+      const body = validate(CreateTaskRequestSchema, args, 'createTask');
+      return this.request({ method: 'POST', path: PATHS.tasks, body, schema: TaskSchema });
     });
   }
 
@@ -192,12 +192,14 @@ export class AuiClient {
   sendMessage(args: SendMessageRequest): Observable<AgentMessage> {
     return defer(() => {
       const rawTaskId = (args as { task_id?: unknown } | null | undefined)?.task_id;
-      const { task_id } = validate(SendMessageRequestSchema, args, 'sendMessage', rawTaskId);
+      // The validated body is sent (task_id trimmed), exactly as streamMessage sends it.
+      const body = validate(SendMessageRequestSchema, args, 'sendMessage', rawTaskId);
+      const { task_id } = body;
       return this.request({
         method: 'POST',
         path: PATHS.message,
         query: { is_external_api: true },
-        body: args,
+        body,
         schema: AgentMessageSchema,
         taskId: task_id,
       });

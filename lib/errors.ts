@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { capDepth } from './internal/redact-secret.js';
 
 /** The kinds of failure aui-rx reports; each has its own error class. */
 export type AuiErrorKind =
@@ -87,7 +88,7 @@ export abstract class AuiError extends Error implements AuiErrorInit {
     if (init.status !== undefined) this.status = init.status;
     if (init.closeCode !== undefined) this.closeCode = init.closeCode;
     if (init.reason !== undefined) this.reason = init.reason;
-    if (init.body !== undefined) this.body = init.body;
+    if (init.body !== undefined) this.body = capDepth(init.body); // JSON.stringify(err) must never overflow
     if (init.taskId !== undefined) this.taskId = init.taskId;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.issues !== undefined) this.issues = init.issues;

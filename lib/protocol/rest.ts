@@ -7,7 +7,26 @@
 import * as z from 'zod';
 
 /** A non-empty string identifier (task id, user id). */
-const Id = z.string().trim().min(1, 'must be a non-empty string');
+const Id = z
+  .string()
+  .trim()
+  .min(1, 'must be a non-empty string')
+  .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogate)');
+
+/** A UTF-16 surrogate without its pair: it cannot be percent-encoded into a URL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `JSON.stringify` can encode `value` (no cycle, no BigInt); request bodies must be. */
+function isJsonEncodable(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const JSON_ENCODABLE = 'must be JSON-encodable (no cycles, no BigInt)';
 
 /** Who wrote or receives a message (`ExternalTaskMessageContactParty` / `MessageContactParty`). */
 export const ContactPartySchema = z.looseObject({
@@ -175,7 +194,7 @@ export const CreateTaskRequestSchema = z.looseObject({
       bundle_mode: z.boolean().optional(),
     })
     .optional(),
-});
+}).refine(isJsonEncodable, JSON_ENCODABLE);
 /** Arguments of `createTask`. */
 export type CreateTaskRequest = z.input<typeof CreateTaskRequestSchema>;
 
@@ -212,6 +231,6 @@ export const SendMessageRequestSchema = z.looseObject({
   context: MessageContextSchema.nullish(),
   /** Free-form custom variables passed to the agent (SDK 1.2.28+). */
   agent_variables: z.record(z.string(), z.unknown()).optional(),
-});
+}).refine(isJsonEncodable, JSON_ENCODABLE);
 /** A user message. */
 export type SendMessageRequest = z.input<typeof SendMessageRequestSchema>;

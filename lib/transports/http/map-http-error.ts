@@ -35,7 +35,7 @@ import {
 import { summarizeErrorBody } from '../../protocol/error-bodies.js';
 import { toAuiIssues } from '../../internal/zod-issues.js';
 import { parseRetryAfter } from './retry-after.js';
-import { redactSecret } from './redact-secret.js';
+import { redactSecret } from '../../internal/redact-secret.js';
 
 /** What the mapping needs to know about the request an outcome belongs to. */
 export interface HttpErrorContext {

@@ -10,6 +10,7 @@ import { classifyServerFrame, parseFrameJson, textUpdateText, type ErrorFrame } 
 import type { StreamEvent } from '../../stream-event.js';
 import { mapCloseToError, type SocketCloseEvent } from './map-close-to-error.js';
 import { TextTracker } from './text-tracker.js';
+import { redactSecret } from '../../internal/redact-secret.js';
 
 /**
  * How long a turn waits, after an error frame, for the close that should follow (ms). If no close
@@ -220,6 +221,9 @@ export class TurnStream {
   }
 
   private emitError(error: AuiError): void {
+    // The one place a turn's error leaves: a key the server echoed in a frame never reaches the user.
+    const secret = this.host?.apiKey;
+    if (error.body !== undefined && secret !== undefined) (error as { body?: unknown }).body = redactSecret(error.body, secret);
     this.subscriber.error(error);
   }
 

@@ -1,4 +1,4 @@
-import { REDACTED, redactSecret } from '../../../lib/transports/http/redact-secret';
+import { REDACTED, redactSecret } from '../../lib/internal/redact-secret.js';
 
 describe('redactSecret', () => {
   const key = 'API_KEY_01SECRETABCDEF';
