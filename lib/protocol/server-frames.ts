@@ -120,29 +120,24 @@ type Obj = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function invalid(what: string, raw: unknown, error: z.ZodError): AuiProtocolError {
-  return new AuiProtocolError(`Invalid ${what} frame: ${error.issues[0]?.message ?? 'schema mismatch'}`, {
+/** `schema` applied to `value`; a mismatch is an {@link AuiProtocolError} naming the frame (`raw` as its body). */
+function parsed<S extends z.ZodType>(schema: S, value: unknown, raw: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AuiProtocolError(`Invalid ${what} frame: ${result.error.issues[0]?.message ?? 'schema mismatch'}`, {
     body: raw,
-    issues: toAuiIssues(error),
+    issues: toAuiIssues(result.error),
   });
 }
 
-function classifyText(raw: Obj, a1: boolean): ServerFrame {
-  // Fast path: a well-formed update needs no schema work.
-  const data = raw['data'];
-  if (isObject(data) && typeof data['text'] === 'string') {
-    let taskId: string | undefined;
-    if (a1) {
-      const scope = raw['scope'];
-      const ctx = isObject(scope) ? scope['context'] : undefined;
-      const id = isObject(ctx) ? ctx['task_id'] : undefined;
-      taskId = typeof id === 'string' ? id : undefined;
-    }
-    if (!a1 || isObject(raw['channel'])) return { type: 'text', text: data['text'], taskId };
-  }
-  const result = (a1 ? TextUpdateA1Schema : TextUpdateA2Schema).safeParse(raw);
-  if (result.success) return { type: 'text', text: result.data.data.text, taskId: undefined };
-  throw invalid('text update', raw, result.error);
+/** `scope.context.task_id` of an A1 text update (`channel.event_name`, no `event`), else undefined. */
+function a1TaskId(raw: Obj): string | undefined {
+  const channel = raw['channel'];
+  if (raw['event'] === TEXT_UPDATE_EVENT || !isObject(channel) || channel['event_name'] !== TEXT_UPDATE_EVENT) return undefined;
+  const scope = raw['scope'];
+  const ctx = isObject(scope) ? scope['context'] : undefined;
+  const id = isObject(ctx) ? ctx['task_id'] : undefined;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /**
@@ -153,20 +148,18 @@ function classifyText(raw: Obj, a1: boolean): ServerFrame {
  * classifyServerFrame({ event: TEXT_UPDATE_EVENT, data: { text: 'Hi' } }); // { type: 'text', text: 'Hi', … }
  */
 export function classifyServerFrame(raw: unknown): ServerFrame {
+  // Fast path: a well-formed text update needs no schema work.
+  const text = textUpdateText(raw);
+  if (text !== undefined) return { type: 'text', text, taskId: a1TaskId(raw as Obj) };
   if (!isObject(raw)) return { type: 'unknown', raw };
-  if (raw['event'] === TEXT_UPDATE_EVENT) return classifyText(raw, false);
   const channel = raw['channel'];
-  if (isObject(channel) && channel['event_name'] === TEXT_UPDATE_EVENT) return classifyText(raw, true);
-  if ('status_code' in raw) {
-    const result = ErrorFrameSchema.safeParse(raw);
-    if (result.success) return { type: 'error', frame: result.data };
-    throw invalid('error', raw, result.error);
+  const a1 = raw['event'] !== TEXT_UPDATE_EVENT && isObject(channel) && channel['event_name'] === TEXT_UPDATE_EVENT;
+  if (a1 || raw['event'] === TEXT_UPDATE_EVENT) {
+    // Recognised as a text update but not well-formed: the schema says what is wrong.
+    return { type: 'text', text: parsed(a1 ? TextUpdateA1Schema : TextUpdateA2Schema, raw, raw, 'text update').data.text, taskId: undefined };
   }
-  if ('id' in raw && 'text' in raw) {
-    const result = FinalMessageFrameSchema.safeParse(raw);
-    if (result.success) return { type: 'final', message: result.data };
-    throw invalid('final message', raw, result.error);
-  }
+  if ('status_code' in raw) return { type: 'error', frame: parsed(ErrorFrameSchema, raw, raw, 'error') };
+  if ('id' in raw && 'text' in raw) return { type: 'final', message: parsed(FinalMessageFrameSchema, raw, raw, 'final message') };
   return classifyEnvelope(raw);
 }
 
@@ -174,24 +167,16 @@ export function classifyServerFrame(raw: unknown): ServerFrame {
 function classifyEnvelope(raw: Obj): ServerFrame {
   const data = raw['data'];
   switch (raw['type']) {
-    case 'streaming_update': {
-      const text = isObject(data) ? data['text'] : undefined;
-      if (typeof text === 'string') return { type: 'text', text, taskId: undefined };
+    case 'streaming_update':
+      // A well-formed one took the fast path (textUpdateText).
       throw new AuiProtocolError('Invalid text update frame: data.text must be a string', {
         body: raw,
         issues: [{ path: ['data', 'text'], message: 'must be a string' }],
       });
-    }
-    case 'final_message': {
-      const result = FinalMessageFrameSchema.safeParse(data);
-      if (result.success) return { type: 'final', message: result.data };
-      throw invalid('final message', raw, result.error);
-    }
-    case 'error': {
-      const result = ErrorFrameSchema.safeParse(data);
-      if (result.success) return { type: 'error', frame: result.data };
-      throw invalid('error', raw, result.error);
-    }
+    case 'final_message':
+      return { type: 'final', message: parsed(FinalMessageFrameSchema, data, raw, 'final message') };
+    case 'error':
+      return { type: 'error', frame: parsed(ErrorFrameSchema, data, raw, 'error') };
     default:
       return { type: 'unknown', raw };
   }
