@@ -184,23 +184,15 @@ export class SocketConnection {
   }
 
   private attach(socket: WebSocketLike): void {
-    if (isNodeSocket(socket)) {
-      this.node = true;
-      socket.on('open', this.handleOpen);
-      socket.on('message', this.handleNodeMessage);
-      socket.on('error', this.handleError);
-      socket.on('close', this.handleNodeClose);
-      return;
+    this.node = isNodeSocket(socket);
+    if (!this.node) {
+      try {
+        socket.binaryType = 'arraybuffer';
+      } catch {
+        // Some implementations make binaryType read-only; decodeFrame copes with any type.
+      }
     }
-    try {
-      socket.binaryType = 'arraybuffer';
-    } catch {
-      // Some implementations make binaryType read-only; decodeFrame copes with any type.
-    }
-    socket.addEventListener('open', this.handleOpen);
-    socket.addEventListener('message', this.handleBrowserMessage);
-    socket.addEventListener('error', this.handleError);
-    socket.addEventListener('close', this.handleBrowserClose);
+    this.listen(socket, true, true);
   }
 
   /**
@@ -209,20 +201,23 @@ export class SocketConnection {
    * a `ws` socket may still emit, a no-op 'error' listener stays (ws throws on an unheard 'error').
    */
   private detach(socket: WebSocketLike, mode: 'gone' | 'closing' | 'abandon'): void {
+    this.listen(socket, false, mode !== 'closing');
     if (this.node) {
       const s = socket as WebSocketLike & NodeSocket;
-      s.off('open', this.handleOpen);
-      s.off('message', this.handleNodeMessage);
-      s.off('error', this.handleError);
-      if (mode !== 'closing') s.off('close', this.handleNodeClose);
       s.off('error', noop);
       if (mode !== 'gone') s.on('error', noop);
-      return;
     }
-    socket.removeEventListener('open', this.handleOpen);
-    socket.removeEventListener('message', this.handleBrowserMessage);
-    socket.removeEventListener('error', this.handleError);
-    if (mode !== 'closing') socket.removeEventListener('close', this.handleBrowserClose);
+  }
+
+  /** Adds (or removes) our four listeners with the socket's own API: `on`/`off` in Node (`ws`), else the DOM one. */
+  private listen(socket: WebSocketLike, add: boolean, withClose: boolean): void {
+    const node = this.node;
+    const method = node ? (add ? 'on' : 'off') : add ? 'addEventListener' : 'removeEventListener';
+    const s = socket as unknown as Record<typeof method, (type: string, listener: unknown) => void>;
+    s[method]('open', this.handleOpen);
+    s[method]('message', node ? this.handleNodeMessage : this.handleBrowserMessage);
+    s[method]('error', this.handleError);
+    if (withClose) s[method]('close', node ? this.handleNodeClose : this.handleBrowserClose);
   }
 
   private cancelConnectTimer(): void {
