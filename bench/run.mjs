@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { killAll, runClient, startServer, stopChild } from './lib/proc.mjs';
+import { cpuPinning, killAll, runClient, startServer, stopChild } from './lib/proc.mjs';
 import { markdownTable, table } from './lib/stats.mjs';
 import { DIST_ESM } from './lib/impls.mjs';
 import * as bulk from './scenarios/bulk.mjs';
@@ -56,6 +56,7 @@ function machine() {
     cpuModel: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model,
     totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
     loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+    pinning: cpuPinning()?.how ?? 'none (the OS places server and clients)',
     git: sh('git', ['rev-parse', '--short', 'HEAD']),
     distMtime: existsSync(DIST_ESM) ? statSync(DIST_ESM).mtime.toISOString() : null,
     packages: Object.fromEntries(['ws', 'rxjs', 'zod', 'esbuild'].map((p) => [p, readVersion(p)])),
@@ -156,7 +157,7 @@ function renderMarkdown(doc) {
   const parts = [
     `# aui-rx benchmark results`,
     '',
-    `${m.date} · node ${m.node} · ${m.cpuModel} · ${m.nproc} cores · git ${m.git}`,
+    `${m.date} · node ${m.node} · ${m.cpuModel} · ${m.nproc} cores · git ${m.git} · CPU placement: ${m.pinning ?? 'none'}`,
   ];
   for (const s of Object.values(doc.scenarios)) {
     parts.push('', `## ${s.title}${s.quick ? ' (quick)' : ''}`, '', s.description, '', markdownTable(s.table.header, s.table.rows), '');
@@ -168,7 +169,7 @@ function renderMarkdown(doc) {
 }
 
 const meta = machine();
-log(`aui-rx bench${args.quick ? ' --quick' : ''}: node ${meta.node}, ${meta.nproc} cores (${meta.cpuModel}), load ${meta.loadavgAtStart.join(' ')}\n`);
+log(`aui-rx bench${args.quick ? ' --quick' : ''}: node ${meta.node}, ${meta.nproc} cores (${meta.cpuModel}), load ${meta.loadavgAtStart.join(' ')}; CPU placement: ${meta.pinning}\n`);
 let doc = { meta, scenarios: {} };
 if (only && existsSync(out)) {
   try {

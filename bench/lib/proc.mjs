@@ -1,6 +1,7 @@
 // Child processes of the runner: every one is tracked by pid, has a hard deadline, and is killed
 // (by its pid) when it overruns, when the runner errors, and when the runner exits.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import os from 'node:os';
 
 const live = new Map(); // pid -> ChildProcess
 
@@ -43,10 +44,37 @@ function hookExit() {
   });
 }
 
-/** Forks `script` with IPC; stderr is inherited, stdout too (children print nothing on success). */
-export function spawnChild(script, args = [], { execArgv = [] } = {}) {
+let pinning;
+/**
+ * Where the bench server and the client processes run: `{ server: 0, client: 1, how }` (one CPU each,
+ * through `taskset`) on Linux with `taskset` and ≥ 2 CPUs, unless AUI_BENCH_PIN=off; else `null`.
+ *
+ * Why: on this kind of machine the OS placing the two processes on one CPU or on two changes the
+ * figures by a factor (loopback latency p50 ~90 µs vs ~200 µs: a cross-CPU wake-up; relay CPU at
+ * 50k frames/s ~25 % vs ~40 %: frames read in batches vs one wake-up per frame). Unpinned, each client
+ * process drew its regime at random, so a median of 5 compared regimes, not clients.
+ */
+export function cpuPinning() {
+  if (pinning !== undefined) return pinning;
+  pinning = null;
+  if (process.env.AUI_BENCH_PIN === 'off' || process.platform !== 'linux' || os.availableParallelism() < 2) return pinning;
+  try {
+    execFileSync('taskset', ['-c', '1', 'true'], { stdio: 'ignore' });
+    pinning = { server: 0, client: 1, how: 'taskset: bench server on CPU 0, each client process on CPU 1' };
+  } catch {
+    /* no taskset: unpinned */
+  }
+  return pinning;
+}
+
+/**
+ * Forks `script` with IPC; stderr is inherited, stdout too (children print nothing on success).
+ * `cpu`: run it on that CPU only (through `taskset`, which execs node: same pid).
+ */
+export function spawnChild(script, args = [], { execArgv = [], cpu } = {}) {
   hookExit();
-  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const where = cpu === undefined ? { execArgv } : { execPath: 'taskset', execArgv: ['-c', String(cpu), process.execPath, ...execArgv] };
+  const child = fork(script, args, { ...where, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   live.set(child.pid, child);
   child.once('exit', () => live.delete(child.pid));
   return child;
@@ -96,9 +124,9 @@ export function waitMessage(child, pred, ms, what) {
   });
 }
 
-/** Forks the bench server and resolves with `{ child, port }` once it listens. */
+/** Forks the bench server (on {@link cpuPinning}'s server CPU) and resolves with `{ child, port }` once it listens. */
 export async function startServer(serverScript) {
-  const child = spawnChild(serverScript);
+  const child = spawnChild(serverScript, [], { cpu: cpuPinning()?.server });
   const ready = await waitMessage(child, (m) => m.type === 'ready', 10_000, 'bench server');
   return { child, port: ready.port };
 }
@@ -121,7 +149,7 @@ export async function serverReset(server) {
  * A client may ask for the server's counters ({type:'ask-stats'}); the runner relays them.
  */
 export async function runClient(clientScript, config, { deadlineMs, execArgv = [], server }) {
-  const child = spawnChild(clientScript, [JSON.stringify({ ...config, deadlineMs })], { execArgv });
+  const child = spawnChild(clientScript, [JSON.stringify({ ...config, deadlineMs })], { execArgv, cpu: server ? cpuPinning()?.client : undefined });
   child.on('message', (m) => {
     if (m?.type !== 'ask-stats' || !server) return;
     serverStats(server).then(
