@@ -64,9 +64,10 @@ export interface ConnectionPoolStats {
  * All time (connect timeout, idle timeout, linger, error-frame wait) runs on `options.scheduler`.
  *
  * @example
- * const pool = new ConnectionPool(resolveOptions({ apiKey: 'API_KEY_…' }));
- * pool.turn({ task_id, text: 'Hello' }).subscribe((event) => console.log(event.kind));
- * pool.close();
+ * // Every AuiClient owns one pool: streamMessage() is pool.turn(), close() is pool.close().
+ * const client = new AuiClient({ apiKey: 'API_KEY_…', maxConnections: 2 });
+ * client.streamMessage({ task_id, text: 'Hello' }).subscribe((event) => render(event));
+ * client.close();
  */
 export class ConnectionPool {
   /** Counters (live). */
@@ -113,7 +114,7 @@ export class ConnectionPool {
    * events then one `final` event (then complete). Each subscription is a separate turn.
    *
    * @example
-   * pool.turn({ task_id: 't1', text: 'Hi' }).pipe(finalMessage()).subscribe(console.log);
+   * pool.turn({ task_id: 't1', text: 'Hi' }).pipe(finalMessage()).subscribe((message) => render(message));
    */
   turn(request: SendMessageRequest): Observable<StreamEvent> {
     return new Observable<StreamEvent>((subscriber) => this.runTurn(request, subscriber));
