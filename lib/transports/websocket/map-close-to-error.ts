@@ -29,7 +29,7 @@ import {
 } from '../../errors.js';
 import { summarizeErrorBody } from '../../protocol/error-bodies.js';
 import type { ErrorFrame } from '../../protocol/server-frames.js';
-import { scrubSecret } from './socket-url.js';
+import { redactSecret } from '../../internal/redact-secret.js';
 
 /** How a socket ended, as the connection observed it (platform differences already removed). */
 export interface SocketCloseEvent {
@@ -97,7 +97,7 @@ const PREFIX = new Map<ErrorClass, string>([
 
 function describeClose(close: SocketCloseEvent, secret: string | undefined): string {
   const name = CLOSE_NAMES[close.code];
-  const reason = close.reason ? `: ${scrubSecret(close.reason, secret)}` : '';
+  const reason = close.reason ? `: ${redactSecret(close.reason, secret)}` : '';
   return `${close.code}${name ? ` ${name}` : ''}${reason}`;
 }
 
@@ -126,13 +126,13 @@ export function mapCloseToError(input: CloseToErrorInput): AuiError {
   if (input.taskId !== undefined) base.taskId = input.taskId;
   if (close) {
     if (close.error !== undefined) base.cause = close.error;
-    if (close.reason) base.reason = scrubSecret(close.reason, secret);
+    if (close.reason) base.reason = redactSecret(close.reason, secret);
   }
 
   if (errorFrame) {
     const Cls = classForStatus(errorFrame.status_code);
     const summary = summarizeErrorBody(errorFrame).message;
-    const detail = summary ? `: ${scrubSecret(summary, secret)}` : ` (status ${errorFrame.status_code})`;
+    const detail = summary ? `: ${redactSecret(summary, secret)}` : ` (status ${errorFrame.status_code})`;
     const closed = close ? ` (connection closed with ${describeClose(close, secret)})` : '';
     return new Cls(`${PREFIX.get(Cls) ?? 'The server reported an error'}${detail}${closed}`, {
       ...base,

@@ -40,15 +40,3 @@ export function redactUrl(url: string): string {
     return cut === -1 ? url : url.slice(0, cut);
   }
 }
-
-/**
- * Replaces every occurrence of `secret` in `text` with `***` (a guard for server-supplied text such
- * as a close reason that might echo the key).
- *
- * @example
- * scrubSecret('bad key API_KEY_1', 'API_KEY_1'); // 'bad key ***'
- */
-export function scrubSecret(text: string, secret: string | undefined): string {
-  if (!secret || text.indexOf(secret) === -1) return text;
-  return text.split(secret).join('***');
-}

@@ -1,4 +1,4 @@
-import { redactUrl, scrubSecret, sessionUrl } from '../../../lib/transports/websocket/socket-url.js';
+import { redactUrl, sessionUrl } from '../../../lib/transports/websocket/socket-url.js';
 
 describe('sessionUrl', () => {
   it('adds network_api_key, URL-encoded', () => {
@@ -21,16 +21,5 @@ describe('redactUrl', () => {
 
   it('cuts the query of a string that is not a URL', () => {
     expect(redactUrl('not a url?network_api_key=secret')).toBe('not a url');
-  });
-});
-
-describe('scrubSecret', () => {
-  it('replaces every occurrence', () => {
-    expect(scrubSecret('k=K1 again K1', 'K1')).toBe('k=*** again ***');
-  });
-
-  it('leaves text alone without a secret', () => {
-    expect(scrubSecret('text', undefined)).toBe('text');
-    expect(scrubSecret('text', '')).toBe('text');
   });
 });
