@@ -71,7 +71,7 @@ export class AuiClient {
   /** The options with defaults applied. @internal */
   protected readonly options: ResolvedOptions;
   /** What the REST transport needs. @internal */
-  private readonly http: HttpTransportConfig;
+  readonly #http: HttpTransportConfig;
   /** The WebSocket pool behind `streamMessage` (opens nothing until a turn needs a socket). @internal */
   private readonly pool: ConnectionPool;
 
@@ -90,7 +90,7 @@ export class AuiClient {
    */
   constructor(options: AuiClientOptions) {
     this.options = resolveOptions(options);
-    this.http = {
+    this.#http = {
       baseUrl: this.options.baseUrl,
       getApiKey: this.options.getApiKey,
       fetch: this.options.fetch,
@@ -110,7 +110,7 @@ export class AuiClient {
   createTask(args: CreateTaskRequest): Observable<Task> {
     return defer(() => {
       const body = validate(CreateTaskRequestSchema, args, 'createTask');
-      return this.request({ method: 'POST', path: PATHS.tasks, body, schema: TaskSchema });
+      return this.#request({ method: 'POST', path: PATHS.tasks, body, schema: TaskSchema });
     });
   }
 
@@ -124,7 +124,7 @@ export class AuiClient {
   listTasks(args: ListTasksRequest): Observable<TaskPage> {
     return defer(() => {
       const { user_id, page, size } = validate(ListTasksRequestSchema, args, 'listTasks');
-      return this.fetchPage(user_id, page ?? 1, size ?? DEFAULT_PAGE_SIZE);
+      return this.#fetchPage(user_id, page ?? 1, size ?? DEFAULT_PAGE_SIZE);
     });
   }
 
@@ -141,7 +141,7 @@ export class AuiClient {
     return defer(() => {
       const { user_id, size = DEFAULT_PAGE_SIZE } = validate(ListAllTasksRequestSchema, args, 'listAllTasks');
       const pageFrom = (page: number): Observable<Task> =>
-        this.fetchPage(user_id, page, size).pipe(
+        this.#fetchPage(user_id, page, size).pipe(
           concatMap((result) => {
             // A server that caps the page size echoes the smaller size; count pages in that size.
             const pageSize = result.size > 0 && result.size < size ? result.size : size;
@@ -163,7 +163,7 @@ export class AuiClient {
   getTask(taskId: string): Observable<Task> {
     return defer(() => {
       const id = validate(TaskIdSchema, taskId, 'getTask');
-      return this.request({ method: 'GET', path: PATHS.task(id), schema: TaskSchema, taskId: id });
+      return this.#request({ method: 'GET', path: PATHS.task(id), schema: TaskSchema, taskId: id });
     });
   }
 
@@ -176,7 +176,7 @@ export class AuiClient {
   getTaskMessages(taskId: string): Observable<AgentMessage[]> {
     return defer(() => {
       const id = validate(TaskIdSchema, taskId, 'getTaskMessages');
-      return this.request({ method: 'GET', path: PATHS.messages(id), schema: AgentMessageListSchema, taskId: id });
+      return this.#request({ method: 'GET', path: PATHS.messages(id), schema: AgentMessageListSchema, taskId: id });
     });
   }
 
@@ -195,7 +195,7 @@ export class AuiClient {
       // The validated body is sent (task_id trimmed), exactly as streamMessage sends it.
       const body = validate(SendMessageRequestSchema, args, 'sendMessage', rawTaskId);
       const { task_id } = body;
-      return this.request({
+      return this.#request({
         method: 'POST',
         path: PATHS.message,
         query: { is_external_api: true },
@@ -234,12 +234,12 @@ export class AuiClient {
     this.pool.close();
   }
 
-  private fetchPage(userId: string, page: number, size: number): Observable<TaskPage> {
-    return this.request({ method: 'GET', path: PATHS.tasks, query: { user_id: userId, page, size }, schema: TaskPageSchema });
+  #fetchPage(userId: string, page: number, size: number): Observable<TaskPage> {
+    return this.#request({ method: 'GET', path: PATHS.tasks, query: { user_id: userId, page, size }, schema: TaskPageSchema });
   }
 
-  private request<T>(spec: HttpRequestSpec<T>): Observable<T> {
-    return httpRequest(this.http, spec);
+  #request<T>(spec: HttpRequestSpec<T>): Observable<T> {
+    return httpRequest(this.#http, spec);
   }
 }
 

@@ -55,21 +55,22 @@ export class PooledSocket implements SocketListener, TurnHost {
   /** The key this socket connected with. */
   readonly apiKey: string;
   /** The linger timer; it may stay armed while a turn runs (it then finds the socket busy). */
-  private linger: Subscription | undefined;
-  /** Free and counting the linger since {@link PooledSocket.freeSince}. */
-  private lingering = false;
-  private freeSince = 0;
+  #linger: Subscription | undefined;
+  /** Free and counting the linger since `#freeSince`. */
+  #lingering = false;
+  #freeSince = 0;
   /** The idle-timeout timer; it may outlive a turn (it then finds no running turn). */
-  private idle: Subscription | undefined;
-  private readonly scheduler: SchedulerLike;
+  #idle: Subscription | undefined;
+  readonly #scheduler: SchedulerLike;
+  readonly #options: PooledSocketOptions;
+  readonly #owner: PooledSocketOwner;
 
   /** Prepares the socket; `connection.start()` opens it. */
-  constructor(
-    private readonly options: PooledSocketOptions,
-    private readonly owner: PooledSocketOwner,
-  ) {
+  constructor(options: PooledSocketOptions, owner: PooledSocketOwner) {
+    this.#options = options;
+    this.#owner = owner;
     this.apiKey = options.apiKey;
-    this.scheduler = options.scheduler;
+    this.#scheduler = options.scheduler;
     this.connection = new SocketConnection(options, this);
   }
 
@@ -85,36 +86,36 @@ export class PooledSocket implements SocketListener, TurnHost {
 
   /** Runs `turn` on this socket (a pending linger timer stays: it will find the socket busy). */
   assign(turn: TurnStream): void {
-    this.lingering = false;
+    this.#lingering = false;
     this.turn = turn;
     turn.start(this);
   }
 
   /** Starts the idle linger (no-op if already lingering); 0 ms closes at once. */
   startLinger(): void {
-    if (this.lingering || !this.free) return;
-    const lingerMs = this.options.idleLingerMs;
+    if (this.#lingering || !this.free) return;
+    const lingerMs = this.#options.idleLingerMs;
     if (lingerMs <= 0) {
       this.closeSocket();
       return;
     }
-    this.lingering = true;
-    this.freeSince = this.scheduler.now();
-    this.linger ??= this.scheduler.schedule(lingerWork, lingerMs, this);
+    this.#lingering = true;
+    this.#freeSince = this.#scheduler.now();
+    this.#linger ??= this.#scheduler.schedule(lingerWork, lingerMs, this);
   }
 
   /** @internal Linger-timer callback: re-arms for the time left, or closes the socket (1000). */
   checkLinger(action: SchedulerAction<PooledSocket>): void {
-    if (!this.lingering || !this.free) {
-      this.linger = undefined; // busy (or closing): the next startLinger arms again
+    if (!this.#lingering || !this.free) {
+      this.#linger = undefined; // busy (or closing): the next startLinger arms again
       return;
     }
-    const left = this.freeSince + this.options.idleLingerMs - this.scheduler.now();
+    const left = this.#freeSince + this.#options.idleLingerMs - this.#scheduler.now();
     if (left > 0) {
       action.schedule(this, left);
       return;
     }
-    this.linger = undefined;
+    this.#linger = undefined;
     this.closeSocket();
   }
 
@@ -126,17 +127,17 @@ export class PooledSocket implements SocketListener, TurnHost {
       action.schedule(this, left);
       return;
     }
-    this.idle = undefined; // no running turn (NaN): the next turn arms again
+    this.#idle = undefined; // no running turn (NaN): the next turn arms again
     if (left <= 0) turn?.idleTimeout();
   }
 
   /** Closes the socket with 1000 (the turn it carried, if any, must already be dealt with). */
   closeSocket(): void {
-    this.stopTimers();
+    this.#stopTimers();
     this.turn = undefined;
     if (this.connection.state === 'closing' || this.connection.state === 'closed') return;
     this.connection.close(1000);
-    this.owner.socketClosing(this);
+    this.#owner.socketClosing(this);
   }
 
   // TurnHost
@@ -148,14 +149,14 @@ export class PooledSocket implements SocketListener, TurnHost {
 
   /** Makes sure the idle timer is armed: it fires within `idleMs` and then asks the turn for the time left. */
   watchIdle(idleMs: number): void {
-    this.idle ??= this.scheduler.schedule(idleWork, idleMs, this);
+    this.#idle ??= this.#scheduler.schedule(idleWork, idleMs, this);
   }
 
   /** The turn ended with its final frame: the socket is free for the next turn. */
   release(turn: TurnStream): void {
     if (this.turn !== turn) return;
     this.turn = undefined;
-    this.owner.socketFree(this);
+    this.#owner.socketFree(this);
   }
 
   /** The turn ended leaving the socket out of step: close it. */
@@ -168,30 +169,30 @@ export class PooledSocket implements SocketListener, TurnHost {
 
   /** The socket opened: it is free. */
   onOpen(): void {
-    this.owner.socketFree(this);
+    this.#owner.socketFree(this);
   }
 
   /** A frame: to the running turn, or counted as stray. */
   onMessage(data: string): void {
     const turn = this.turn;
     if (turn !== undefined) turn.onMessage(data);
-    else this.owner.strayFrame(this);
+    else this.#owner.strayFrame(this);
   }
 
   /** The socket is gone: tell the pool first, then the turn it carried. */
   onClose(event: SocketCloseEvent): void {
-    this.stopTimers();
+    this.#stopTimers();
     const turn = this.turn;
     this.turn = undefined;
-    this.owner.socketGone(this, event);
+    this.#owner.socketGone(this, event);
     turn?.onSocketClose(event);
   }
 
-  private stopTimers(): void {
-    this.lingering = false;
-    this.linger?.unsubscribe();
-    this.linger = undefined;
-    this.idle?.unsubscribe();
-    this.idle = undefined;
+  #stopTimers(): void {
+    this.#lingering = false;
+    this.#linger?.unsubscribe();
+    this.#linger = undefined;
+    this.#idle?.unsubscribe();
+    this.#idle = undefined;
   }
 }

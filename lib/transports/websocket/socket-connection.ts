@@ -125,22 +125,24 @@ function handshakeStatusOf(error: unknown): number | undefined {
 export class SocketConnection {
   /** Where this socket is in its life. */
   state: SocketState = 'connecting';
-  private socket: WebSocketLike | undefined;
-  private node = false;
-  private opened = false;
-  private lastError: unknown;
-  private handshakeStatus: number | undefined;
-  private connectTimer: Subscription | undefined;
+  #socket: WebSocketLike | undefined;
+  #node = false;
+  #opened = false;
+  #lastError: unknown;
+  #handshakeStatus: number | undefined;
+  #connectTimer: Subscription | undefined;
+  readonly #options: SocketConnectionOptions;
+  readonly #listener: SocketListener;
 
   /** Prepares the connection; {@link SocketConnection.start} opens it. */
-  constructor(
-    private readonly options: SocketConnectionOptions,
-    private readonly listener: SocketListener,
-  ) {}
+  constructor(options: SocketConnectionOptions, listener: SocketListener) {
+    this.#options = options;
+    this.#listener = listener;
+  }
 
   /** Creates the socket; a constructor that throws is reported as a failed connect (`onClose`). */
   start(): void {
-    const { options } = this;
+    const options = this.#options;
     const Ctor = options.WebSocket ?? (WebSocket as unknown as WebSocketConstructorLike);
     const url = sessionUrl(options.url, options.apiKey);
     try {
@@ -148,21 +150,21 @@ export class SocketConnection {
         const nodeOptions: Record<string, unknown> = { headers: { [API_KEY_HEADER]: options.apiKey }, maxPayload: options.maxPayloadBytes ?? MAX_FRAME_BYTES };
         // ws would check every text frame is UTF-8 and then we would decode it: handleNodeMessage does both at once.
         if (isWsConstructor(Ctor)) nodeOptions['skipUTF8Validation'] = true;
-        this.socket = new Ctor(url, undefined, nodeOptions);
+        this.#socket = new Ctor(url, undefined, nodeOptions);
       } else {
-        this.socket = new Ctor(url);
+        this.#socket = new Ctor(url);
       }
     } catch (error) {
-      this.finish({ code: 1006, reason: '', opened: false, error });
+      this.#finish({ code: 1006, reason: '', opened: false, error });
       return;
     }
-    this.attach(this.socket);
-    this.connectTimer = options.scheduler.schedule(() => this.onConnectTimeout(), options.connectTimeoutMs);
+    this.#attach(this.#socket);
+    this.#connectTimer = options.scheduler.schedule(() => this.#onConnectTimeout(), options.connectTimeoutMs);
   }
 
   /** Sends one text frame. */
   send(text: string): void {
-    this.socket?.send(text);
+    this.#socket?.send(text);
   }
 
   /**
@@ -172,10 +174,10 @@ export class SocketConnection {
   close(code = 1000, reason = ''): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.state = 'closing';
-    this.cancelConnectTimer();
-    const socket = this.socket;
+    this.#cancelConnectTimer();
+    const socket = this.#socket;
     if (!socket) return;
-    this.detach(socket, 'closing');
+    this.#detach(socket, 'closing');
     try {
       socket.close(code, reason);
     } catch {
@@ -183,16 +185,16 @@ export class SocketConnection {
     }
   }
 
-  private attach(socket: WebSocketLike): void {
-    this.node = isNodeSocket(socket);
-    if (!this.node) {
+  #attach(socket: WebSocketLike): void {
+    this.#node = isNodeSocket(socket);
+    if (!this.#node) {
       try {
         socket.binaryType = 'arraybuffer';
       } catch {
         // Some implementations make binaryType read-only; decodeFrame copes with any type.
       }
     }
-    this.listen(socket, true, true);
+    this.#listen(socket, true, true);
   }
 
   /**
@@ -200,9 +202,9 @@ export class SocketConnection {
    * listener for a close we started (`'closing'`); all for a socket we abandon (`'abandon'`). While
    * a `ws` socket may still emit, a no-op 'error' listener stays (ws throws on an unheard 'error').
    */
-  private detach(socket: WebSocketLike, mode: 'gone' | 'closing' | 'abandon'): void {
-    this.listen(socket, false, mode !== 'closing');
-    if (this.node) {
+  #detach(socket: WebSocketLike, mode: 'gone' | 'closing' | 'abandon'): void {
+    this.#listen(socket, false, mode !== 'closing');
+    if (this.#node) {
       const s = socket as WebSocketLike & NodeSocket;
       s.off('error', noop);
       if (mode !== 'gone') s.on('error', noop);
@@ -210,96 +212,96 @@ export class SocketConnection {
   }
 
   /** Adds (or removes) our four listeners with the socket's own API: `on`/`off` in Node (`ws`), else the DOM one. */
-  private listen(socket: WebSocketLike, add: boolean, withClose: boolean): void {
-    const node = this.node;
+  #listen(socket: WebSocketLike, add: boolean, withClose: boolean): void {
+    const node = this.#node;
     const method = node ? (add ? 'on' : 'off') : add ? 'addEventListener' : 'removeEventListener';
     const s = socket as unknown as Record<typeof method, (type: string, listener: unknown) => void>;
-    s[method]('open', this.handleOpen);
-    s[method]('message', node ? this.handleNodeMessage : this.handleBrowserMessage);
-    s[method]('error', this.handleError);
-    if (withClose) s[method]('close', node ? this.handleNodeClose : this.handleBrowserClose);
+    s[method]('open', this.#handleOpen);
+    s[method]('message', node ? this.#handleNodeMessage : this.#handleBrowserMessage);
+    s[method]('error', this.#handleError);
+    if (withClose) s[method]('close', node ? this.#handleNodeClose : this.#handleBrowserClose);
   }
 
-  private cancelConnectTimer(): void {
-    this.connectTimer?.unsubscribe();
-    this.connectTimer = undefined;
+  #cancelConnectTimer(): void {
+    this.#connectTimer?.unsubscribe();
+    this.#connectTimer = undefined;
   }
 
-  private onConnectTimeout(): void {
-    this.connectTimer = undefined;
+  #onConnectTimeout(): void {
+    this.#connectTimer = undefined;
     if (this.state !== 'connecting') return;
-    const socket = this.socket;
+    const socket = this.#socket;
     if (socket) {
-      this.detach(socket, 'abandon');
+      this.#detach(socket, 'abandon');
       try {
         socket.close(1000);
       } catch {
         // ignore: the socket is abandoned either way
       }
     }
-    this.finish({ code: 1006, reason: '', opened: false, connectTimeoutMs: this.options.connectTimeoutMs });
+    this.#finish({ code: 1006, reason: '', opened: false, connectTimeoutMs: this.#options.connectTimeoutMs });
   }
 
-  private finish(event: SocketCloseEvent): void {
+  #finish(event: SocketCloseEvent): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.cancelConnectTimer();
-    this.listener.onClose(event);
+    this.#cancelConnectTimer();
+    this.#listener.onClose(event);
   }
 
-  private readonly handleOpen = (): void => {
+  readonly #handleOpen = (): void => {
     if (this.state !== 'connecting') return;
-    this.cancelConnectTimer();
-    this.opened = true;
+    this.#cancelConnectTimer();
+    this.#opened = true;
     this.state = 'open';
-    this.listener.onOpen();
+    this.#listener.onOpen();
   };
 
-  private readonly handleNodeMessage = (data: unknown, isBinary: boolean): void => {
+  readonly #handleNodeMessage = (data: unknown, isBinary: boolean): void => {
     if (isBinary) {
-      this.listener.onMessage(decodeFrame(data));
+      this.#listener.onMessage(decodeFrame(data));
       return;
     }
     // ws delivers a text frame as one Buffer, not checked (skipUTF8Validation): decode it once (the
     // hot path). Invalid UTF-8 decodes to U+FFFD, so only a text containing one needs the strict check.
     const text = (data as { toString(): string }).toString();
     if (text.indexOf('\uFFFD') !== -1 && !isUtf8(data)) {
-      this.invalidText();
+      this.#invalidText();
       return;
     }
-    this.listener.onMessage(text);
+    this.#listener.onMessage(text);
   };
 
   /** A text frame that is not UTF-8: what ws does (close with 1007; the close reports the error). */
-  private invalidText(): void {
-    this.lastError = Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 });
+  #invalidText(): void {
+    this.#lastError = Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 });
     this.close(1007);
   }
 
-  private readonly handleBrowserMessage = (event: { readonly data: unknown }): void => {
+  readonly #handleBrowserMessage = (event: { readonly data: unknown }): void => {
     const data = event.data;
-    this.listener.onMessage(typeof data === 'string' ? data : decodeFrame(data));
+    this.#listener.onMessage(typeof data === 'string' ? data : decodeFrame(data));
   };
 
-  private readonly handleError = (error: unknown): void => {
-    this.lastError = error;
-    if (!this.opened) this.handshakeStatus ??= handshakeStatusOf(error);
+  readonly #handleError = (error: unknown): void => {
+    this.#lastError = error;
+    if (!this.#opened) this.#handshakeStatus ??= handshakeStatusOf(error);
   };
 
-  private readonly handleNodeClose = (code: number, reason: unknown): void => {
-    this.closed(code, reason === undefined ? '' : decodeFrame(reason));
+  readonly #handleNodeClose = (code: number, reason: unknown): void => {
+    this.#closed(code, reason === undefined ? '' : decodeFrame(reason));
   };
 
-  private readonly handleBrowserClose = (event: { readonly code?: number; readonly reason?: string }): void => {
-    this.closed(event.code ?? 1006, event.reason ?? '');
+  readonly #handleBrowserClose = (event: { readonly code?: number; readonly reason?: string }): void => {
+    this.#closed(event.code ?? 1006, event.reason ?? '');
   };
 
-  private closed(code: number, reason: string): void {
-    const socket = this.socket;
-    if (socket) this.detach(socket, 'gone');
-    const event: { -readonly [K in keyof SocketCloseEvent]: SocketCloseEvent[K] } = { code, reason, opened: this.opened };
-    if (this.handshakeStatus !== undefined) event.handshakeStatus = this.handshakeStatus;
-    if (this.lastError !== undefined) event.error = this.lastError;
-    this.finish(event);
+  #closed(code: number, reason: string): void {
+    const socket = this.#socket;
+    if (socket) this.#detach(socket, 'gone');
+    const event: { -readonly [K in keyof SocketCloseEvent]: SocketCloseEvent[K] } = { code, reason, opened: this.#opened };
+    if (this.#handshakeStatus !== undefined) event.handshakeStatus = this.#handshakeStatus;
+    if (this.#lastError !== undefined) event.error = this.#lastError;
+    this.#finish(event);
   }
 }
