@@ -6,15 +6,25 @@
  */
 import * as z from 'zod';
 
+/** A UTF-16 surrogate without its pair: it cannot be percent-encoded into a URL. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether `s` is well-formed Unicode (no lone surrogate): `String.prototype.isWellFormed` where the
+ * runtime has it.
+ * @internal
+ */
+export const isWellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
+
 /** A non-empty string identifier (task id, user id). */
 const Id = z
   .string()
   .trim()
   .min(1, 'must be a non-empty string')
-  .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogate)');
-
-/** A UTF-16 surrogate without its pair: it cannot be percent-encoded into a URL. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  .refine(isWellFormed, 'must be well-formed Unicode (no lone surrogate)');
 
 /** Whether `JSON.stringify` can encode `value` (no cycle, no BigInt); request bodies must be. */
 function isJsonEncodable(value: unknown): boolean {

@@ -11,6 +11,7 @@ import { AuiProtocolError } from '../errors.js';
 import { ApplicationErrorBodySchema, type ApplicationErrorBody } from './error-bodies.js';
 import { AgentMessageSchema, type AgentMessage } from './rest.js';
 import { toAuiIssues } from '../internal/zod-issues.js';
+import { acceptAgentMessage } from './fast-accept.js';
 
 /** The event name of a streaming text update. */
 export const TEXT_UPDATE_EVENT = 'thread-message-text-content-updated';
@@ -130,6 +131,11 @@ function parsed<S extends z.ZodType>(schema: S, value: unknown, raw: unknown, wh
   });
 }
 
+/** The final message in `value` (part of the frame `raw`): the fast path, else the schema's verdict. */
+function finalMessage(value: unknown, raw: unknown): AgentMessage {
+  return acceptAgentMessage(value) ?? parsed(FinalMessageFrameSchema, value, raw, 'final message');
+}
+
 /** `scope.context.task_id` of an A1 text update (`channel.event_name`, no `event`), else undefined. */
 function a1TaskId(raw: Obj): string | undefined {
   const channel = raw['channel'];
@@ -159,7 +165,7 @@ export function classifyServerFrame(raw: unknown): ServerFrame {
     return { type: 'text', text: parsed(a1 ? TextUpdateA1Schema : TextUpdateA2Schema, raw, raw, 'text update').data.text, taskId: undefined };
   }
   if ('status_code' in raw) return { type: 'error', frame: parsed(ErrorFrameSchema, raw, raw, 'error') };
-  if ('id' in raw && 'text' in raw) return { type: 'final', message: parsed(FinalMessageFrameSchema, raw, raw, 'final message') };
+  if ('id' in raw && 'text' in raw) return { type: 'final', message: finalMessage(raw, raw) };
   return classifyEnvelope(raw);
 }
 
@@ -174,7 +180,7 @@ function classifyEnvelope(raw: Obj): ServerFrame {
         issues: [{ path: ['data', 'text'], message: 'must be a string' }],
       });
     case 'final_message':
-      return { type: 'final', message: parsed(FinalMessageFrameSchema, data, raw, 'final message') };
+      return { type: 'final', message: finalMessage(data, raw) };
     case 'error':
       return { type: 'error', frame: parsed(ErrorFrameSchema, data, raw, 'error') };
     default:

@@ -8,9 +8,8 @@
 import { BehaviorSubject, Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { AuiConnectionError, AuiValidationError, type AuiError } from '../../errors.js';
 import type { ResolvedOptions } from '../../options.js';
-import { encodeUserMessageFrame } from '../../protocol/client-frames.js';
-import { SendMessageRequestSchema, type SendMessageRequest } from '../../protocol/rest.js';
-import { toAuiIssues } from '../../internal/zod-issues.js';
+import { encodeUserMessage } from '../../protocol/client-frames.js';
+import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
 import { mapCloseToError, type SocketCloseEvent } from './map-close-to-error.js';
 import { PooledSocket, type PooledSocketOwner } from './pooled-socket.js';
@@ -122,20 +121,19 @@ export class ConnectionPool {
 
   /** Runs one turn for `subscriber` (what {@link ConnectionPool.turn} does on subscribe); returns the teardown. */
   private runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>): TeardownLogic {
-    const parsed = SendMessageRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      const issues = toAuiIssues(parsed.error);
-      const first = issues[0];
-      const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
-      subscriber.error(new AuiValidationError(`Invalid message: ${where}${first?.message ?? 'invalid'}`, { issues }));
+    let message;
+    try {
+      message = encodeUserMessage(request);
+    } catch (error) {
+      subscriber.error(error);
       return undefined;
     }
-    const taskId = parsed.data.task_id;
+    const { taskId } = message;
     if (this.closed) {
       subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId }));
       return undefined;
     }
-    const turn = new TurnStream(subscriber, taskId, encodeUserMessageFrame(parsed.data), this.ctx);
+    const turn = new TurnStream(subscriber, taskId, message.json, this.ctx);
     this.queue.push(turn);
     this.pump();
     return () => this.abandon(turn);

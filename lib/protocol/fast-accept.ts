@@ -1,0 +1,139 @@
+/**
+ * Fast paths for the two schemas every streamed turn runs: the user message going out
+ * ({@link SendMessageRequestSchema}) and the agent's final message coming in
+ * ({@link AgentMessageSchema}). zod costs several microseconds and dozens of allocations per turn
+ * on these; the checks here cost a fraction of that.
+ *
+ * They only ever say yes: a value they accept is one the zod schema accepts, with the same result;
+ * anything else (a value they reject, or one they are unsure of) returns `undefined`, and the caller
+ * then runs the zod schema, which gives the verdict and the issues. `spec/protocol/fast-accept.spec.ts`
+ * checks that agreement on generated values.
+ *
+ * @packageDocumentation
+ */
+import { isWellFormed, type AgentMessage } from './rest.js';
+
+type Obj = Record<string, unknown>;
+
+/**
+ * A plain object (prototype `Object.prototype` or null, not an array), as `JSON.parse` makes them.
+ * Two cases zod handles its own way are left to zod: other objects (zod copies what it reads) and
+ * an own `__proto__` key (`JSON.parse` can create one; zod drops it from its output).
+ */
+function isRecord(v: unknown): v is Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.hasOwn(v, '__proto__')) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const nullishString = (v: unknown): boolean => v == null || typeof v === 'string';
+const optBoolean = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+
+/** An array whose items all pass `check` (a hole fails: zod would see `undefined` there). */
+function isArray(v: unknown, check: (item: unknown) => boolean): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (!check(v[i])) return false;
+  return true;
+}
+
+/** An optional array (`undefined` allowed) of items that pass `check`. */
+const optArray = (v: unknown, check: (item: unknown) => boolean): boolean => v === undefined || isArray(v, check);
+
+/** A nullish array of strings. */
+const nullishStrings = (v: unknown): boolean => v == null || isArray(v, isString);
+
+const isContactParty = (v: unknown): boolean => isRecord(v) && isString(v['id']) && isString(v['type']) && nullishString(v['email']);
+
+const isOptionParameter = (v: unknown): boolean => isRecord(v) && isString(v['title']) && isString(v['type']);
+
+const isProductOption = (v: unknown): boolean =>
+  isRecord(v) && optBoolean(v['is_recommended']) && isArray(v['widget_parameters'], isOptionParameter);
+
+const isCardParameter = (v: unknown): boolean =>
+  isRecord(v) && optString(v['param']) && isString(v['title']) && optString(v['type']);
+
+const isProductCard = (v: unknown): boolean =>
+  isRecord(v) &&
+  isString(v['id']) &&
+  isString(v['name']) &&
+  optString(v['category']) &&
+  isArray(v['parameters'], isCardParameter) &&
+  optBoolean(v['is_recommended']);
+
+/**
+ * The fast path of {@link AgentMessageSchema}: a well-formed message that needs none of the
+ * schema's defaults (its cards carry `parameters` and its options `widget_parameters`, as the API
+ * documents) is returned as it is (the schema would output an equal copy); otherwise `undefined`:
+ * run the schema. `raw` is never changed.
+ *
+ * @example
+ * const raw = JSON.parse(frameText);
+ * const message = acceptAgentMessage(raw) ?? AgentMessageSchema.parse(raw);
+ */
+export function acceptAgentMessage(raw: unknown): AgentMessage | undefined {
+  if (!isRecord(raw)) return undefined;
+  const ok =
+    isString(raw['id']) &&
+    isString(raw['created_at']) &&
+    isString(raw['text']) &&
+    isContactParty(raw['sender']) &&
+    isContactParty(raw['receiver']) &&
+    optArray(raw['options'], isProductOption) &&
+    optArray(raw['variants_options'], isProductOption) &&
+    optArray(raw['cards'], isProductCard) &&
+    nullishStrings(raw['followup_suggestions']) &&
+    nullishString(raw['welcome_message']) &&
+    nullishStrings(raw['executed_workflows']) &&
+    nullishString(raw['url']) &&
+    (raw['trace_info'] == null || isRecord(raw['trace_info']));
+  return ok ? (raw as AgentMessage) : undefined;
+}
+
+const isMessageContext = (v: unknown): boolean =>
+  v == null ||
+  (isRecord(v) &&
+    nullishString(v['url']) &&
+    (v['lead_details'] == null || isRecord(v['lead_details'])) &&
+    nullishString(v['welcome_message']));
+
+/** A user message accepted by the fast path, with its wire JSON. */
+export interface AcceptedSendMessage {
+  /** The task id (already free of surrounding white space). */
+  readonly taskId: string;
+  /** The JSON text to send: the message as the schema would output it (same members, same values). */
+  readonly json: string;
+}
+
+/**
+ * The fast path of {@link SendMessageRequestSchema} for the common user message: `task_id` without
+ * surrounding white space, non-blank `text`, optional well-formed `context` and `agent_variables`,
+ * and JSON-encodable. Returns the task id and the encoded message, or `undefined` (run the schema,
+ * which also trims a padded `task_id`).
+ *
+ * @example
+ * acceptSendMessage({ task_id: 't1', text: 'hi' }); // { taskId: 't1', json: '{"task_id":"t1","text":"hi"}' }
+ */
+export function acceptSendMessage(request: unknown): AcceptedSendMessage | undefined {
+  if (!isRecord(request)) return undefined;
+  const taskId = request['task_id'];
+  const text = request['text'];
+  const context = request['context'];
+  const variables = request['agent_variables'];
+  if (!isString(taskId) || taskId === '' || taskId.trim() !== taskId || !isWellFormed(taskId)) return undefined;
+  if (!isString(text) || text.trim() === '' || !isMessageContext(context)) return undefined;
+  if (variables !== undefined && !isRecord(variables)) return undefined;
+  // The values checked above are the values sent. (Members set to `undefined` would make
+  // JSON.stringify leave its fast path: the checked ones are only set when defined.)
+  const message: Obj = { ...request, task_id: taskId, text };
+  if (context !== undefined) message['context'] = context;
+  if (variables !== undefined) message['agent_variables'] = variables;
+  let json: string;
+  try {
+    json = JSON.stringify(message);
+  } catch {
+    return undefined; // not JSON-encodable: the schema says so
+  }
+  return { taskId, json };
+}
