@@ -14,7 +14,8 @@
  * - anything else (1xx, a 3xx that is not a followable redirect, unknown codes) → `AuiProtocolError`
  *
  * Messages read `HTTP 401 Unauthorized: Not authenticated (GET /api/v1/external/tasks)`: status,
- * reason, what the body says, method and path, never the query and never the API key.
+ * the server's reason phrase (absent over HTTP/2, which has none), what the body says, method and
+ * path, never the query and never the API key.
  *
  * @packageDocumentation
  */
@@ -64,14 +65,6 @@ export interface HttpResponseFacts {
 export const MAX_RAW_BODY_CHARS = 4096;
 const MAX_DETAIL_CHARS = 300;
 
-const REASONS: Readonly<Record<number, string>> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found',
-  303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented',
-  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
-
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
@@ -93,9 +86,9 @@ function where(ctx: HttpErrorContext): string {
   return `(${ctx.method} ${ctx.path})`;
 }
 
+/** `HTTP 404 Not Found`, or `HTTP 404` when the response has no reason phrase (HTTP/2 never has one). */
 function statusLine(status: number, statusText: string): string {
-  const reason = statusText.trim() || REASONS[status] || '';
-  return reason ? `HTTP ${status} ${reason}` : `HTTP ${status}`;
+  return `HTTP ${status} ${statusText.trim()}`.trimEnd();
 }
 
 function base(ctx: HttpErrorContext, extra: AuiErrorInit): AuiErrorInit {
@@ -110,7 +103,7 @@ function base(ctx: HttpErrorContext, extra: AuiErrorInit): AuiErrorInit {
  * @example
  * mapHttpError({ status: 401, statusText: '', headers, text: '{"detail":"Not authenticated"}' },
  *   { method: 'GET', path: '/api/v1/external/tasks', now: () => scheduler.now() });
- * // AuiAuthenticationError: HTTP 401 Unauthorized: Not authenticated (GET /api/v1/external/tasks)
+ * // AuiAuthenticationError: HTTP 401: Not authenticated (GET /api/v1/external/tasks)
  */
 export function mapHttpError(response: HttpResponseFacts, ctx: HttpErrorContext): AuiError {
   const { status } = response;

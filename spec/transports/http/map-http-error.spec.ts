@@ -33,32 +33,32 @@ describe('mapHttpError', () => {
   const ctx: HttpErrorContext = { method: 'GET', path: '/api/v1/external/tasks', now: () => NOW };
 
   it.each([
-    [401, F.ERROR_401_DETAIL, AuiAuthenticationError, 'HTTP 401 Unauthorized: Not authenticated (GET /api/v1/external/tasks)'],
-    [401, F.ERROR_401_ERRORS, AuiAuthenticationError, 'HTTP 401 Unauthorized: Unauthorized (GET /api/v1/external/tasks)'],
-    [403, F.ERROR_403_FORBIDDEN, AuiAuthenticationError, 'HTTP 403 Forbidden: Forbidden (GET /api/v1/external/tasks)'],
-    [403, F.ERROR_401_DETAIL, AuiAuthenticationError, 'HTTP 403 Forbidden: Not authenticated (GET /api/v1/external/tasks)'],
-    [422, F.ERROR_422_DETAIL, AuiValidationError, 'HTTP 422 Unprocessable Entity: body.task_id: field required (GET /api/v1/external/tasks)'],
+    [401, F.ERROR_401_DETAIL, AuiAuthenticationError, 'HTTP 401: Not authenticated (GET /api/v1/external/tasks)'],
+    [401, F.ERROR_401_ERRORS, AuiAuthenticationError, 'HTTP 401: Unauthorized (GET /api/v1/external/tasks)'],
+    [403, F.ERROR_403_FORBIDDEN, AuiAuthenticationError, 'HTTP 403: Forbidden (GET /api/v1/external/tasks)'],
+    [403, F.ERROR_401_DETAIL, AuiAuthenticationError, 'HTTP 403: Not authenticated (GET /api/v1/external/tasks)'],
+    [422, F.ERROR_422_DETAIL, AuiValidationError, 'HTTP 422: body.task_id: field required (GET /api/v1/external/tasks)'],
     [
       422,
       F.ERROR_422_ERRORS,
       AuiValidationError,
-      'HTTP 422 Unprocessable Entity: query.user_id: field required; query.size.0: value is not a valid integer (GET /api/v1/external/tasks)',
+      'HTTP 422: query.user_id: field required; query.size.0: value is not a valid integer (GET /api/v1/external/tasks)',
     ],
     [
       400,
       F.ERROR_400_MODERATION,
       AuiApplicationError,
-      'HTTP 400 Bad Request: Content moderation triggered: The message was flagged by content moderation. (GET /api/v1/external/tasks)',
+      'HTTP 400: Content moderation triggered: The message was flagged by content moderation. (GET /api/v1/external/tasks)',
     ],
-    [500, F.ERROR_500, AuiServerError, 'HTTP 500 Internal Server Error: Internal server error: An unexpected error occurred. (GET /api/v1/external/tasks)'],
-    [502, F.ERROR_502_HTML, AuiServerError, 'HTTP 502 Bad Gateway (GET /api/v1/external/tasks)'],
-    [503, undefined, AuiServerError, 'HTTP 503 Service Unavailable (GET /api/v1/external/tasks)'],
+    [500, F.ERROR_500, AuiServerError, 'HTTP 500: Internal server error: An unexpected error occurred. (GET /api/v1/external/tasks)'],
+    [502, F.ERROR_502_HTML, AuiServerError, 'HTTP 502 (GET /api/v1/external/tasks)'],
+    [503, undefined, AuiServerError, 'HTTP 503 (GET /api/v1/external/tasks)'],
     [599, 'oops', AuiServerError, 'HTTP 599 (GET /api/v1/external/tasks)'],
-    [404, { detail: 'Task not found' }, AuiApplicationError, 'HTTP 404 Not Found: Task not found (GET /api/v1/external/tasks)'],
-    [409, {}, AuiApplicationError, 'HTTP 409 Conflict (GET /api/v1/external/tasks)'],
-    [408, undefined, AuiTimeoutError, 'HTTP 408 Request Timeout (GET /api/v1/external/tasks)'],
-    [429, { detail: 'Too many requests' }, AuiRateLimitError, 'HTTP 429 Too Many Requests: Too many requests (GET /api/v1/external/tasks)'],
-    [304, undefined, AuiProtocolError, 'HTTP 304 Not Modified: unexpected status (GET /api/v1/external/tasks)'],
+    [404, { detail: 'Task not found' }, AuiApplicationError, 'HTTP 404: Task not found (GET /api/v1/external/tasks)'],
+    [409, {}, AuiApplicationError, 'HTTP 409 (GET /api/v1/external/tasks)'],
+    [408, undefined, AuiTimeoutError, 'HTTP 408 (GET /api/v1/external/tasks)'],
+    [429, { detail: 'Too many requests' }, AuiRateLimitError, 'HTTP 429: Too many requests (GET /api/v1/external/tasks)'],
+    [304, undefined, AuiProtocolError, 'HTTP 304: unexpected status (GET /api/v1/external/tasks)'],
   ] as const)('%d %j → %p', (status, body, Class, message) => {
     const error = mapHttpError(facts(status, body), ctx);
     expect(error).toBeInstanceOf(Class);
@@ -68,7 +68,7 @@ describe('mapHttpError', () => {
     expect(error.body).toEqual(body === undefined ? '' : body);
   });
 
-  it('uses the server reason phrase when there is one', () => {
+  it('uses the server reason phrase when there is one (HTTP/2 responses have none: status alone)', () => {
     expect(mapHttpError(facts(418, {}, {}, "I'm a teapot"), ctx).message).toBe("HTTP 418 I'm a teapot (GET /api/v1/external/tasks)");
   });
 
@@ -113,7 +113,7 @@ describe('mapHttpError', () => {
   it('removes the key from message, body and JSON when a server echoes it', () => {
     const key = randomApiKey();
     const error = mapHttpError(facts(401, { detail: `Invalid key ${key}` }), { ...ctx, secret: key });
-    expect(error.message).toBe('HTTP 401 Unauthorized: Invalid key [redacted] (GET /api/v1/external/tasks)');
+    expect(error.message).toBe('HTTP 401: Invalid key [redacted] (GET /api/v1/external/tasks)');
     expectNoSecret(error, key);
     const html = mapHttpError(facts(502, `<p>${key}</p>`), { ...ctx, secret: key });
     expectNoSecret(html, key);
@@ -139,7 +139,7 @@ describe('decodeHttpBody', () => {
   });
 
   it('turns an empty 2xx body into AuiProtocolError', () => {
-    expect(() => decodeHttpBody(facts(200, undefined), TaskSchema, ctx)).toThrow('HTTP 200 OK: response body is empty (GET /api/v1/external/tasks/t1)');
+    expect(() => decodeHttpBody(facts(200, undefined), TaskSchema, ctx)).toThrow('HTTP 200: response body is empty (GET /api/v1/external/tasks/t1)');
   });
 
   it('turns a schema mismatch into AuiProtocolError with zod issues', () => {
@@ -151,7 +151,7 @@ describe('decodeHttpBody', () => {
     }
     expect(caught).toBeInstanceOf(AuiProtocolError);
     const error = caught as AuiProtocolError;
-    expect(error.message).toMatch(/^HTTP 200 OK: unexpected response body, id: .+ \(GET \/api\/v1\/external\/tasks\/t1\)$/);
+    expect(error.message).toMatch(/^HTTP 200: unexpected response body, id: .+ \(GET \/api\/v1\/external\/tasks\/t1\)$/);
     expect(error.issues?.map((i) => i.path)).toEqual([['id'], ['title']]);
     expect(error.issues?.[0]?.code).toBe('invalid_type');
     expect(error.body).toEqual({ id: 5, user_id: 'u' });
