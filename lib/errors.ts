@@ -52,6 +52,9 @@ export interface AuiErrorInit {
 
 const BRAND = Symbol.for('aui-rx.error');
 
+/** The optional facts an error copies from its {@link AuiErrorInit} (all but `cause`), in `toJSON` order. */
+const FACTS = ['status', 'closeCode', 'reason', 'taskId', 'retryAfterMs', 'body', 'issues'] as const;
+
 /**
  * Base class of every aui-rx error. Use {@link isAuiError} rather than `instanceof` to recognise one:
  * the brand holds across two copies of the package.
@@ -85,13 +88,11 @@ export abstract class AuiError extends Error implements AuiErrorInit {
     if (init.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false, writable: true, configurable: true });
     }
-    if (init.status !== undefined) this.status = init.status;
-    if (init.closeCode !== undefined) this.closeCode = init.closeCode;
-    if (init.reason !== undefined) this.reason = init.reason;
-    if (init.body !== undefined) this.body = capDepth(init.body); // JSON.stringify(err) must never overflow
-    if (init.taskId !== undefined) this.taskId = init.taskId;
-    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
-    if (init.issues !== undefined) this.issues = init.issues;
+    for (const key of FACTS) {
+      const value = init[key];
+      // `body` is depth-capped: JSON.stringify(err) must never overflow.
+      if (value !== undefined) (this as Record<string, unknown>)[key] = key === 'body' ? capDepth(value) : value;
+    }
   }
 
   /** The class name, e.g. `AuiServerError` (survives minification of the constructor). */
@@ -100,9 +101,7 @@ export abstract class AuiError extends Error implements AuiErrorInit {
   /** A plain, loggable view of the error (never includes `cause`). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, kind: this.kind, message: this.message, retryable: this.retryable };
-    for (const key of ['status', 'closeCode', 'reason', 'taskId', 'retryAfterMs', 'body', 'issues'] as const) {
-      if (this[key] !== undefined) out[key] = this[key];
-    }
+    for (const key of FACTS) if (this[key] !== undefined) out[key] = this[key];
     return out;
   }
 }
