@@ -55,7 +55,7 @@ function validate<S extends z.ZodType>(schema: S, args: unknown, method: string,
     .join('; ');
   throw new AuiValidationError(`Invalid arguments for ${method}: ${text}; no request was sent`, {
     issues,
-    ...(typeof taskId === 'string' && taskId !== '' ? { taskId } : {}),
+    taskId: typeof taskId === 'string' && taskId !== '' ? taskId : undefined,
   });
 }
 

@@ -30,22 +30,25 @@ export interface AuiIssue {
   readonly code?: string;
 }
 
-/** The facts an error may carry; every field is optional because not every source knows it. */
+/**
+ * The facts an error may carry; every field is optional because not every source knows it. A field
+ * set to `undefined` is the same as an absent one (the error then has no such property).
+ */
 export interface AuiErrorInit {
   /** HTTP status, or the error frame's `status_code`. */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** WebSocket close code (1008, 1011, 1006, …). */
-  readonly closeCode?: number;
+  readonly closeCode?: number | undefined;
   /** WebSocket close reason, when the server sent one. */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
   /** The parsed server body or error frame (raw text when it was not JSON). */
   readonly body?: unknown;
   /** The task the failed operation concerned. */
-  readonly taskId?: string;
+  readonly taskId?: string | undefined;
   /** How long the server asked us to wait before retrying (from `Retry-After`). */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /** Schema or validation problems. */
-  readonly issues?: readonly AuiIssue[];
+  readonly issues?: readonly AuiIssue[] | undefined;
   /** The underlying error (network error, parse error, …). Never serialised. */
   readonly cause?: unknown;
 }

@@ -31,7 +31,7 @@ export function finalMessage(): OperatorFunction<StreamEvent, AgentMessage> {
         error: (error: unknown) => subscriber.error(error),
         complete: () =>
           subscriber.error(
-            new AuiProtocolError('The stream completed without a final message', taskId === undefined ? {} : { taskId }),
+            new AuiProtocolError('The stream completed without a final message', { taskId }),
           ),
       });
     });

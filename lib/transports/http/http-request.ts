@@ -116,7 +116,7 @@ export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpe
       path: spec.path,
       secret: key,
       now: () => config.scheduler.now(),
-      ...(spec.taskId === undefined ? {} : { taskId: spec.taskId }),
+      taskId: spec.taskId,
     };
     const bodyText = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const origin = new URL(config.baseUrl).origin;
@@ -124,7 +124,7 @@ export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpe
     const send = (target: URL, method: string, body: string | undefined, hops: number): Observable<FetchedResponse> => {
       const headers: Record<string, string> = { accept: 'application/json', [API_KEY_HEADER]: key };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const init: RequestInit = { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) };
+      const init: RequestInit = { method, headers, redirect: 'manual', body: body ?? null };
       return fetchObservable(fetchImpl, target.href, init).pipe(
         catchError((cause: unknown) => throwError(() => mapNetworkError(cause, ctx))),
         mergeMap((response) => {

@@ -45,7 +45,7 @@ export interface HttpErrorContext {
   /** Endpoint path without query, e.g. `/api/v1/external/tasks`. */
   readonly path: string;
   /** The task concerned, when the operation names one. */
-  readonly taskId?: string;
+  readonly taskId?: string | undefined;
   /** The API key used: removed from every message and body. */
   readonly secret?: string;
   /** The current time in ms (the scheduler's `now()`), for `Retry-After` dates. */
@@ -91,10 +91,6 @@ function statusLine(status: number, statusText: string): string {
   return `HTTP ${status} ${statusText.trim()}`.trimEnd();
 }
 
-function base(ctx: HttpErrorContext, extra: AuiErrorInit): AuiErrorInit {
-  return ctx.taskId === undefined ? extra : { ...extra, taskId: ctx.taskId };
-}
-
 /**
  * Maps a non-2xx response (status + body) to the matching aui-rx error. Accepts every documented
  * error body (`detail` string or array, `{status_code, errors}`, `{status_code, description,
@@ -113,8 +109,8 @@ export function mapHttpError(response: HttpResponseFacts, ctx: HttpErrorContext)
   const line = statusLine(status, response.statusText);
   const message = `${line}${detail ? `: ${detail}` : ''} ${where(ctx)}`;
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), ctx.now());
-  const init = base(ctx, { status, body });
-  const withRetry = retryAfterMs === undefined ? init : { ...init, retryAfterMs };
+  const init: AuiErrorInit = { status, body, taskId: ctx.taskId };
+  const withRetry = { ...init, retryAfterMs };
 
   if (status === 401 || status === 403) return new AuiAuthenticationError(message, init);
   if (status === 422) return new AuiValidationError(message, { ...init, issues: summary.issues ?? [] });
@@ -137,18 +133,19 @@ export function decodeHttpBody<T>(response: HttpResponseFacts, schema: z.ZodType
   } catch (cause) {
     const body = redactSecret(clip(response.text, MAX_RAW_BODY_CHARS), ctx.secret);
     const what = response.text.trim() === '' ? 'response body is empty' : 'response body is not JSON';
-    throw new AuiProtocolError(`${line}: ${what} ${where(ctx)}`, base(ctx, { status: response.status, body, cause }));
+    throw new AuiProtocolError(`${line}: ${what} ${where(ctx)}`, { status: response.status, body, cause, taskId: ctx.taskId });
   }
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issues = toAuiIssues(result.error);
   const first = issues[0];
   const hint = first ? `${first.path.length ? `${first.path.map(String).join('.')}: ` : ''}${first.message}` : 'schema mismatch';
-  throw new AuiProtocolError(`${line}: unexpected response body, ${clip(hint, MAX_DETAIL_CHARS)} ${where(ctx)}`, base(ctx, {
+  throw new AuiProtocolError(`${line}: unexpected response body, ${clip(hint, MAX_DETAIL_CHARS)} ${where(ctx)}`, {
     status: response.status,
     body: redactSecret(raw, ctx.secret),
     issues,
-  }));
+    taskId: ctx.taskId,
+  });
 }
 
 type ErrorLike = { readonly message?: unknown; readonly name?: unknown; readonly code?: unknown; readonly cause?: unknown };
@@ -171,7 +168,7 @@ function describeCause(cause: unknown): string {
 export function mapNetworkError(cause: unknown, ctx: HttpErrorContext): AuiError {
   if (isAuiError(cause)) return cause;
   const text = redactSecret(clip(describeCause(cause), MAX_DETAIL_CHARS), ctx.secret);
-  return new AuiConnectionError(`Network error: ${text} ${where(ctx)}`, base(ctx, { cause }));
+  return new AuiConnectionError(`Network error: ${text} ${where(ctx)}`, { cause, taskId: ctx.taskId });
 }
 
 /**
@@ -188,10 +185,10 @@ export function redirectRefusedError(
     : why.targetOrigin
       ? `${line} to another origin (${why.targetOrigin}) refused: the API key is never sent to another origin`
       : `${line} refused: its target is hidden (opaque redirect) and may be another origin`;
-  return new AuiConnectionError(`${text} ${where(ctx)}`, base(ctx, why.status > 0 ? { status: why.status } : {}));
+  return new AuiConnectionError(`${text} ${where(ctx)}`, { status: why.status > 0 ? why.status : undefined, taskId: ctx.taskId });
 }
 
 /** The error for a request that got no complete response within `ms` (measured on the scheduler). */
 export function requestTimeoutError(ctx: HttpErrorContext, ms: number): AuiTimeoutError {
-  return new AuiTimeoutError(`No response within ${ms} ms ${where(ctx)}`, 'request', base(ctx, {}));
+  return new AuiTimeoutError(`No response within ${ms} ms ${where(ctx)}`, 'request', { taskId: ctx.taskId });
 }

@@ -122,12 +122,11 @@ export function isPayloadTooLarge(error: unknown): boolean {
  */
 export function mapCloseToError(input: CloseToErrorInput): AuiError {
   const { close, errorFrame, secret } = input;
-  const base: { -readonly [K in keyof AuiErrorInit]: AuiErrorInit[K] } = {};
-  if (input.taskId !== undefined) base.taskId = input.taskId;
-  if (close) {
-    if (close.error !== undefined) base.cause = close.error;
-    if (close.reason) base.reason = redactSecret(close.reason, secret);
-  }
+  const base: AuiErrorInit = {
+    taskId: input.taskId,
+    cause: close?.error,
+    reason: close?.reason ? redactSecret(close.reason, secret) : undefined,
+  };
 
   if (errorFrame) {
     const Cls = classForStatus(errorFrame.status_code);
@@ -138,7 +137,7 @@ export function mapCloseToError(input: CloseToErrorInput): AuiError {
       ...base,
       status: errorFrame.status_code,
       body: errorFrame,
-      ...(close ? { closeCode: close.code } : {}),
+      closeCode: close?.code,
     });
   }
   if (!close) return new AuiConnectionError('The turn ended without a close or an error frame', base);
