@@ -29,7 +29,7 @@ function redactText(text: string, secret: string): string {
  * capDepth({ a: { b: 1 } }); // the same object: nothing is deeper than the limit
  */
 export function capDepth<T>(value: T): T {
-  return depthOf(value, 0) > MAX_BODY_DEPTH ? (cut(value, 0) as T) : value;
+  return depthOf(value, 0) > MAX_BODY_DEPTH ? (walk(value, undefined, 0) as T) : value;
 }
 
 function depthOf(value: unknown, depth: number): number {
@@ -40,17 +40,6 @@ function depthOf(value: unknown, depth: number): number {
     if (max > MAX_BODY_DEPTH) break;
   }
   return max;
-}
-
-function cut(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (depth > MAX_BODY_DEPTH) return TOO_DEEP;
-  if (Array.isArray(value)) return value.map((item) => cut(item, depth + 1));
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = cut(item, depth + 1);
-  return out;
 }
 
 /**
@@ -65,14 +54,18 @@ export function redactSecret<T>(value: T, secret: string | undefined): T {
   return walk(value, secret, 0) as T;
 }
 
-function walk(value: unknown, secret: string, depth: number): unknown {
-  if (typeof value === 'string') return value.includes(secret) ? redactText(value, secret) : value;
+/**
+ * Copies plain objects and arrays down to {@link MAX_BODY_DEPTH} (deeper values become
+ * {@link TOO_DEEP}), replacing `secret` (when given) in strings and keys; other values stay as they are.
+ */
+function walk(value: unknown, secret: string | undefined, depth: number): unknown {
+  if (typeof value === 'string') return secret !== undefined && value.includes(secret) ? redactText(value, secret) : value;
   if (typeof value !== 'object' || value === null) return value;
   if (depth > MAX_BODY_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item) => walk(item, secret, depth + 1));
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[redactText(key, secret)] = walk(item, secret, depth + 1);
+  for (const [key, item] of Object.entries(value)) out[secret === undefined ? key : redactText(key, secret)] = walk(item, secret, depth + 1);
   return out;
 }
