@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { cpuPinning, killAll, runClient, startServer, stopChild } from './lib/proc.mjs';
+import { cpuPinning, killAll, runClient, runPaired, startServer, stopChild } from './lib/proc.mjs';
 import { markdownTable, table } from './lib/stats.mjs';
 import { DIST_ESM } from './lib/impls.mjs';
 import * as bulk from './scenarios/bulk.mjs';
@@ -73,6 +73,34 @@ function readVersion(pkg) {
 
 const rotate = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
 
+/** One rep of a paired scenario: every client at once, in lockstep (see runPaired). */
+async function runPairedRep(sc, ctx, impls, rep, { clientCfg, clientDeadlineMs, server }) {
+  const t = Date.now();
+  const live = impls.filter((impl) => !ctx.unavailable[impl]);
+  let outcome;
+  try {
+    outcome = await runPaired(CLIENT, live, { scenario: sc.id, port: server.port, ...clientCfg }, { deadlineMs: clientDeadlineMs, execArgv: sc.execArgv ?? [], server, turns: clientCfg.turns });
+  } catch (err) {
+    for (const impl of live) (ctx.failures[impl] ??= []).push(String(err?.message ?? err));
+    log(` ${live.join('+')}=FAILED`);
+    return;
+  }
+  for (const impl of live) {
+    const msg = outcome[impl];
+    if (msg.type === 'unavailable') {
+      ctx.unavailable[impl] = msg.reason;
+      log(` ${impl}=unavailable`);
+    } else if (msg.type === 'failed') {
+      (ctx.failures[impl] ??= []).push(String(msg.error));
+      log(` ${impl}=FAILED`);
+    } else {
+      (ctx.runs[impl] ??= []).push({ rep, ...msg.result });
+      log(` ${impl}=ok`);
+    }
+  }
+  log(` (paired, ${((Date.now() - t) / 1000).toFixed(1)}s)`);
+}
+
 async function runScenario(sc) {
   const cfg = sc.config(args.quick);
   if (args.reps && !sc.single) cfg.reps = Math.max(1, Math.min(50, Number(args.reps) | 0));
@@ -86,6 +114,11 @@ async function runScenario(sc) {
     if (!sc.single) server = await startServer(SERVER);
     for (let rep = 0; rep < reps && !ctx.abort; rep++) {
       log(`  rep ${rep + 1}/${reps}:`);
+      if (sc.paired) {
+        await runPairedRep(sc, ctx, rotate(sc.impls, rep), rep, { clientCfg, clientDeadlineMs, server });
+        log('\n');
+        continue;
+      }
       for (const impl of rotate(sc.impls, rep)) {
         if (ctx.abort) break;
         if (ctx.unavailable[impl]) continue;

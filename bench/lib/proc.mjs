@@ -143,12 +143,8 @@ export async function serverReset(server) {
   await waitMessage(server.child, (m) => m.type === 'reset', 5_000, 'bench server reset');
 }
 
-/**
- * Runs one client process to completion: `bench/client.mjs` with the JSON config; resolves with its
- * `result` message. The child is killed by pid when `deadlineMs` passes (the promise rejects then).
- * A client may ask for the server's counters ({type:'ask-stats'}); the runner relays them.
- */
-export async function runClient(clientScript, config, { deadlineMs, execArgv = [], server }) {
+/** Forks one client process (on the client CPU) and relays its {type:'ask-stats'} questions to the server. */
+function startClient(clientScript, config, { deadlineMs, execArgv = [], server }) {
   const child = spawnChild(clientScript, [JSON.stringify({ ...config, deadlineMs })], { execArgv, cpu: server ? cpuPinning()?.client : undefined });
   child.on('message', (m) => {
     if (m?.type !== 'ask-stats' || !server) return;
@@ -157,12 +153,77 @@ export async function runClient(clientScript, config, { deadlineMs, execArgv = [
       () => {},
     );
   });
+  return child;
+}
+
+const isEnd = (m) => m.type === 'result' || m.type === 'unavailable' || m.type === 'failed';
+
+/**
+ * Runs one client process to completion: `bench/client.mjs` with the JSON config; resolves with its
+ * `result` message. The child is killed by pid when `deadlineMs` passes (the promise rejects then).
+ * A client may ask for the server's counters ({type:'ask-stats'}); the runner relays them.
+ */
+export async function runClient(clientScript, config, { deadlineMs, execArgv = [], server }) {
+  const child = startClient(clientScript, config, { deadlineMs, execArgv, server });
   let answered = false;
   try {
-    const msg = await waitMessage(child, (m) => m.type === 'result' || m.type === 'unavailable' || m.type === 'failed', deadlineMs + 2_000, `client ${config.impl}/${config.scenario}`);
+    const msg = await waitMessage(child, isEnd, deadlineMs + 2_000, `client ${config.impl}/${config.scenario}`);
     answered = true;
     return msg;
   } finally {
     await stopChild(child, { exitMs: answered ? 10_000 : 0 }); // a client that answered exits by itself
+  }
+}
+
+/**
+ * Runs one client process per implementation at the same time, in lockstep: each warms up and says
+ * {type:'ready'}; then, `turns` times, the runner sends {type:'go'} to each client in turn (the order
+ * rotates every step) and waits for its {type:'done'} before the next one, so only one client is
+ * ever mid-turn and all of them meet the same machine conditions, turn after turn. Resolves with
+ * `{ [impl]: message }` (each client's final result / unavailable / failed message). Every child is
+ * killed by pid at `deadlineMs` at the latest.
+ */
+export async function runPaired(clientScript, impls, config, { deadlineMs, execArgv = [], server, turns }) {
+  const started = Date.now();
+  const left = () => Math.max(1, deadlineMs + 2_000 - (Date.now() - started));
+  const children = new Map(impls.map((impl) => [impl, startClient(clientScript, { ...config, impl, paired: true }, { deadlineMs, execArgv, server })]));
+  // Every message is kept until it is read: a client may answer before the runner waits for it.
+  const inbox = new Map(impls.map((impl) => [impl, []]));
+  for (const [impl, child] of children) child.on('message', (m) => m?.type !== 'ask-stats' && inbox.get(impl).push(m));
+  const next = async (impl, what) => {
+    const box = inbox.get(impl);
+    const child = children.get(impl);
+    const deadline = Date.now() + left();
+    while (box.length === 0) {
+      if (gone(child)) throw new Error(`client ${impl}/${config.scenario} (${what}): exited (code ${child.exitCode}) before answering`);
+      if (Date.now() > deadline) throw new Error(`client ${impl}/${config.scenario} (${what}): no answer in time (deadline)`);
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        const wake = () => (clearTimeout(timer), child.off('message', wake), child.off('exit', wake), resolve());
+        child.once('message', wake);
+        child.once('exit', wake);
+      });
+    }
+    return box.shift();
+  };
+  const outcome = {};
+  try {
+    for (const impl of impls) {
+      const m = await next(impl, 'ready');
+      if (m.type !== 'ready') outcome[impl] = m;
+    }
+    const running = impls.filter((impl) => !outcome[impl]);
+    for (let i = 0; i < turns && running.length; i++) {
+      for (let k = 0; k < running.length; k++) {
+        const impl = running[(i + k) % running.length];
+        children.get(impl).send({ type: 'go' });
+        const m = await next(impl, `turn ${i}`);
+        if (m.type !== 'done') throw new Error(`client ${impl}: ${m.error ?? m.reason ?? m.type} at turn ${i}`);
+      }
+    }
+    for (const impl of running) outcome[impl] = await next(impl, 'result');
+    return outcome;
+  } finally {
+    for (const [impl, child] of children) await stopChild(child, { exitMs: outcome[impl] ? 10_000 : 0 });
   }
 }

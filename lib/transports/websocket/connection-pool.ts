@@ -100,7 +100,7 @@ export class ConnectionPool {
     this.state$ = this.state.asObservable();
     this.ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: MAX_FRAME_BYTES, counters: this.stats };
     this.owner = {
-      socketFree: () => this.pump(),
+      socketFree: (socket) => this.socketFree(socket),
       socketClosing: () => this.pump(),
       socketGone: (socket, event) => this.socketGone(socket, event),
       strayFrame: () => void this.stats.strayFrames++,
@@ -134,9 +134,21 @@ export class ConnectionPool {
       return undefined;
     }
     const turn = new TurnStream(subscriber, taskId, message.json, this.ctx);
+    const teardown = (): void => this.abandon(turn);
+    if (this.queue.length === 0) {
+      // The common case, kept short: no turn waits and a socket is free (lingering). The turn takes
+      // it at once; nothing else in the pool changes, so there is nothing to pump.
+      for (const socket of this.sockets) {
+        if (socket.free) {
+          this.stats.turnsStarted++;
+          socket.assign(turn);
+          return teardown;
+        }
+      }
+    }
     this.queue.push(turn);
     this.pump();
-    return () => this.abandon(turn);
+    return teardown;
   }
 
   /**
@@ -189,6 +201,15 @@ export class ConnectionPool {
       }
     }
     this.pump();
+  }
+
+  /**
+   * A socket opened or finished its turn. The common case (the end of a turn, no turn waiting, the
+   * pool already open) changes nothing but that socket's linger, so it skips the pump.
+   */
+  private socketFree(socket: PooledSocket): void {
+    if (this.queue.length === 0 && !this.pumping && !this.closed && this.state.value === 'open') socket.startLinger();
+    else this.pump();
   }
 
   /** Matches free sockets with waiting turns, opens sockets for the rest, lingers idle sockets. */
