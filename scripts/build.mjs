@@ -11,8 +11,14 @@ rmSync('dist', { recursive: true, force: true });
 for (const project of ['tsconfig.build.json', 'tsconfig.esm.json']) {
   execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
 }
-writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
-writeFileSync('dist/esm/package.json', JSON.stringify({ type: 'module' }) + '\n');
+// The `browser` map swaps the Node socket layer (ws listeners, UTF-8 check, Buffer frames, upgrade
+// headers) for the browser one in browser bundles. It sits in these folder package.json files because
+// bundlers read the `browser` field of a module's nearest package.json (esbuild does: bundle-size.mjs
+// and test:browser check it; webpack's aliasFields and Vite read the same field). A bundler that ignores
+// it still works: node-socket.js falls back to the browser paths, it is only larger.
+const browser = { './transports/websocket/node-socket.js': './transports/websocket/browser-socket.js' };
+writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs', browser }) + '\n');
+writeFileSync('dist/esm/package.json', JSON.stringify({ type: 'module', browser }) + '\n');
 for (const bin of ['dist/cjs/cli/main.js']) if (existsSync(bin)) chmodSync(bin, 0o755);
 
 // The browser bundle size of aui-rx itself (rxjs and zod external, minified, gzip -9); fails if `ws` gets in.

@@ -2,7 +2,8 @@
 // for the browser (so isomorphic-ws resolves to its browser file and the native WebSocket), with
 // rxjs and zod external (the app has them anyway), minified, then gzip -9 (zlib). Prints the whole
 // public barrel and a typical app import (`AuiClient` + `retryOn1011`, tree-shaken). Fails when the
-// `ws` package (Node only) or any `node:` module gets into the browser bundle.
+// `ws` package (Node only), any `node:` module, or aui-rx's Node socket layer (node-socket.js, which
+// the `browser` map of dist/esm/package.json replaces) gets into the browser bundle.
 //
 //   node scripts/bundle-size.mjs [--json]      (scripts/build.mjs runs it after compiling)
 import { build } from 'esbuild';
@@ -31,7 +32,7 @@ async function measure(contents) {
   });
   const code = result.outputFiles[0].contents;
   const inputs = Object.keys(result.metafile.inputs);
-  const nodeOnly = inputs.filter((p) => /(^|\/)node_modules\/ws\//.test(p) || p.startsWith('node:'));
+  const nodeOnly = inputs.filter((p) => /(^|\/)node_modules\/ws\//.test(p) || p.startsWith('node:') || p.endsWith('/node-socket.js'));
   return {
     minBytes: code.length,
     gzipBytes: gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).length,

@@ -1,16 +1,19 @@
 /**
- * One WebSocket over the injected constructor: platform differences (Node `ws` vs the browser API),
- * the `network_api_key` query parameter (and, in Node, the `x-network-api-key` header), the connect
- * timeout on the scheduler, and a teardown that removes every listener. It reports facts only; the
- * pool and turns decide what they mean.
+ * One WebSocket over the injected constructor: the `network_api_key` query parameter, the connect
+ * timeout on the scheduler, and a teardown that removes every listener. Platform differences (Node
+ * `ws` vs the browser API, and in Node the `x-network-api-key` header) live in `node-socket.ts`,
+ * which browser bundles replace with `browser-socket.ts`. It reports facts only; the pool and turns
+ * decide what they mean.
  *
  * @packageDocumentation
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
 import WebSocket from 'isomorphic-ws';
 import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
+import type { SocketBinding, SocketSink } from './browser-socket.js';
 import type { SocketCloseEvent } from './map-close-to-error.js';
-import { API_KEY_HEADER, sessionUrl } from './socket-url.js';
+import { bindSocket, createSocket } from './node-socket.js';
+import { sessionUrl } from './socket-url.js';
 
 /**
  * Largest frame the client accepts in Node (`ws` `maxPayload`), in bytes: 8 MiB. A larger frame
@@ -50,58 +53,7 @@ export interface SocketConnectionOptions {
   readonly maxPayloadBytes?: number;
 }
 
-/** The EventEmitter side of a `ws` socket (used in Node: no per-frame event objects). */
-interface NodeSocket {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
-}
-
-const noop = (): void => undefined;
-const decoder = /* @__PURE__ */ (() => (typeof TextDecoder === 'function' ? new TextDecoder() : undefined))();
-let strictDecoder: TextDecoder | undefined;
-/** The code `ws` gives the error of a text frame that is not UTF-8 (kept, so both paths read alike). */
-const INVALID_UTF8 = 'WS_ERR_INVALID_UTF8';
 const HANDSHAKE_STATUS = /Unexpected server response: (\d{3})/;
-
-function isNodeSocket(socket: WebSocketLike): socket is WebSocketLike & NodeSocket {
-  const s = socket as Partial<NodeSocket>;
-  return typeof s.on === 'function' && typeof s.off === 'function';
-}
-
-/** Whether `ctor` is the `ws` package's constructor (true for isomorphic-ws in Node). */
-function isWsConstructor(ctor: unknown): boolean {
-  return typeof ctor === 'function' && 'createWebSocketStream' in ctor;
-}
-
-/** Node (or any runtime without `window`): the upgrade may carry headers. */
-function canSendHeaders(ctor: unknown): boolean {
-  return isWsConstructor(ctor) || typeof (globalThis as { window?: unknown }).window === 'undefined';
-}
-
-/** Text of a frame whatever the platform delivered (string, Buffer, ArrayBuffer, view, fragments). */
-export function decodeFrame(data: unknown): string {
-  if (typeof data === 'string') return data;
-  if (typeof Buffer === 'function') {
-    if (Buffer.isBuffer(data)) return data.toString();
-    if (Array.isArray(data)) return Buffer.concat(data as Uint8Array[]).toString();
-  }
-  if (decoder && (data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return decoder.decode(data);
-  return String(data);
-}
-
-/**
- * Whether `bytes` are valid UTF-8. Only called for a decoded text containing U+FFFD (the replacement
- * character an invalid sequence decodes to), so its cost does not matter.
- */
-function isUtf8(bytes: unknown): boolean {
-  if (typeof TextDecoder !== 'function' || !ArrayBuffer.isView(bytes)) return true;
-  try {
-    (strictDecoder ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The HTTP status of a refused upgrade, from `ws`'s error or an event carrying `status`/`statusCode`. */
 function handshakeStatusOf(error: unknown): number | undefined {
@@ -126,13 +78,33 @@ export class SocketConnection {
   /** Where this socket is in its life. */
   state: SocketState = 'connecting';
   #socket: WebSocketLike | undefined;
-  #node = false;
+  #binding: SocketBinding | undefined;
   #opened = false;
   #lastError: unknown;
   #handshakeStatus: number | undefined;
   #connectTimer: Subscription | undefined;
   readonly #options: SocketConnectionOptions;
   readonly #listener: SocketListener;
+  /** What the platform layer calls on the socket's events. */
+  readonly #sink: SocketSink = {
+    open: () => {
+      if (this.state !== 'connecting') return;
+      this.#cancelConnectTimer();
+      this.#opened = true;
+      this.state = 'open';
+      this.#listener.onOpen();
+    },
+    message: (text) => this.#listener.onMessage(text),
+    error: (error) => {
+      this.#lastError = error;
+      if (!this.#opened) this.#handshakeStatus ??= handshakeStatusOf(error);
+    },
+    close: (code, reason) => this.#closed(code, reason),
+    invalidText: (error) => {
+      this.#lastError = error;
+      this.close(1007);
+    },
+  };
 
   /** Prepares the connection; {@link SocketConnection.start} opens it. */
   constructor(options: SocketConnectionOptions, listener: SocketListener) {
@@ -145,20 +117,15 @@ export class SocketConnection {
     const options = this.#options;
     const Ctor = options.WebSocket ?? (WebSocket as unknown as WebSocketConstructorLike);
     const url = sessionUrl(options.url, options.apiKey);
+    let socket: WebSocketLike;
     try {
-      if (canSendHeaders(Ctor)) {
-        const nodeOptions: Record<string, unknown> = { headers: { [API_KEY_HEADER]: options.apiKey }, maxPayload: options.maxPayloadBytes ?? MAX_FRAME_BYTES };
-        // ws would check every text frame is UTF-8 and then we would decode it: handleNodeMessage does both at once.
-        if (isWsConstructor(Ctor)) nodeOptions['skipUTF8Validation'] = true;
-        this.#socket = new Ctor(url, undefined, nodeOptions);
-      } else {
-        this.#socket = new Ctor(url);
-      }
+      socket = createSocket(Ctor, url, options.apiKey, options.maxPayloadBytes ?? MAX_FRAME_BYTES);
     } catch (error) {
       this.#finish({ code: 1006, reason: '', opened: false, error });
       return;
     }
-    this.#attach(this.#socket);
+    this.#socket = socket;
+    this.#binding = bindSocket(socket, this.#sink);
     this.#connectTimer = options.scheduler.schedule(() => this.#onConnectTimeout(), options.connectTimeoutMs);
   }
 
@@ -177,49 +144,12 @@ export class SocketConnection {
     this.#cancelConnectTimer();
     const socket = this.#socket;
     if (!socket) return;
-    this.#detach(socket, 'closing');
+    this.#binding?.detach(true, true); // keep the close listener, to learn when the close is done
     try {
       socket.close(code, reason);
     } catch {
       // A socket that refuses to close is already unusable; the close event (or its absence) decides.
     }
-  }
-
-  #attach(socket: WebSocketLike): void {
-    this.#node = isNodeSocket(socket);
-    if (!this.#node) {
-      try {
-        socket.binaryType = 'arraybuffer';
-      } catch {
-        // Some implementations make binaryType read-only; decodeFrame copes with any type.
-      }
-    }
-    this.#listen(socket, true, true);
-  }
-
-  /**
-   * Removes our listeners: all of them once the socket has closed (`'gone'`); all but the close
-   * listener for a close we started (`'closing'`); all for a socket we abandon (`'abandon'`). While
-   * a `ws` socket may still emit, a no-op 'error' listener stays (ws throws on an unheard 'error').
-   */
-  #detach(socket: WebSocketLike, mode: 'gone' | 'closing' | 'abandon'): void {
-    this.#listen(socket, false, mode !== 'closing');
-    if (this.#node) {
-      const s = socket as WebSocketLike & NodeSocket;
-      s.off('error', noop);
-      if (mode !== 'gone') s.on('error', noop);
-    }
-  }
-
-  /** Adds (or removes) our four listeners with the socket's own API: `on`/`off` in Node (`ws`), else the DOM one. */
-  #listen(socket: WebSocketLike, add: boolean, withClose: boolean): void {
-    const node = this.#node;
-    const method = node ? (add ? 'on' : 'off') : add ? 'addEventListener' : 'removeEventListener';
-    const s = socket as unknown as Record<typeof method, (type: string, listener: unknown) => void>;
-    s[method]('open', this.#handleOpen);
-    s[method]('message', node ? this.#handleNodeMessage : this.#handleBrowserMessage);
-    s[method]('error', this.#handleError);
-    if (withClose) s[method]('close', node ? this.#handleNodeClose : this.#handleBrowserClose);
   }
 
   #cancelConnectTimer(): void {
@@ -232,7 +162,7 @@ export class SocketConnection {
     if (this.state !== 'connecting') return;
     const socket = this.#socket;
     if (socket) {
-      this.#detach(socket, 'abandon');
+      this.#binding?.detach(false, true); // abandoned: hear nothing more from it
       try {
         socket.close(1000);
       } catch {
@@ -249,56 +179,8 @@ export class SocketConnection {
     this.#listener.onClose(event);
   }
 
-  readonly #handleOpen = (): void => {
-    if (this.state !== 'connecting') return;
-    this.#cancelConnectTimer();
-    this.#opened = true;
-    this.state = 'open';
-    this.#listener.onOpen();
-  };
-
-  readonly #handleNodeMessage = (data: unknown, isBinary: boolean): void => {
-    if (isBinary) {
-      this.#listener.onMessage(decodeFrame(data));
-      return;
-    }
-    // ws delivers a text frame as one Buffer, not checked (skipUTF8Validation): decode it once (the
-    // hot path). Invalid UTF-8 decodes to U+FFFD, so only a text containing one needs the strict check.
-    const text = (data as { toString(): string }).toString();
-    if (text.indexOf('\uFFFD') !== -1 && !isUtf8(data)) {
-      this.#invalidText();
-      return;
-    }
-    this.#listener.onMessage(text);
-  };
-
-  /** A text frame that is not UTF-8: what ws does (close with 1007; the close reports the error). */
-  #invalidText(): void {
-    this.#lastError = Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 });
-    this.close(1007);
-  }
-
-  readonly #handleBrowserMessage = (event: { readonly data: unknown }): void => {
-    const data = event.data;
-    this.#listener.onMessage(typeof data === 'string' ? data : decodeFrame(data));
-  };
-
-  readonly #handleError = (error: unknown): void => {
-    this.#lastError = error;
-    if (!this.#opened) this.#handshakeStatus ??= handshakeStatusOf(error);
-  };
-
-  readonly #handleNodeClose = (code: number, reason: unknown): void => {
-    this.#closed(code, reason === undefined ? '' : decodeFrame(reason));
-  };
-
-  readonly #handleBrowserClose = (event: { readonly code?: number; readonly reason?: string }): void => {
-    this.#closed(event.code ?? 1006, event.reason ?? '');
-  };
-
   #closed(code: number, reason: string): void {
-    const socket = this.#socket;
-    if (socket) this.#detach(socket, 'gone');
+    this.#binding?.detach(false, false); // gone: every listener off
     const event: { -readonly [K in keyof SocketCloseEvent]: SocketCloseEvent[K] } = { code, reason, opened: this.#opened };
     if (this.#handshakeStatus !== undefined) event.handshakeStatus = this.#handshakeStatus;
     if (this.#lastError !== undefined) event.error = this.#lastError;

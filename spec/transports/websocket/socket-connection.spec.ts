@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { asyncScheduler } from 'rxjs';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { SocketCloseEvent } from '../../../lib/transports/websocket/map-close-to-error.js';
-import { SocketConnection, decodeFrame, type SocketListener } from '../../../lib/transports/websocket/socket-connection.js';
+import { SocketConnection, type SocketListener } from '../../../lib/transports/websocket/socket-connection.js';
 import { MockWebSocket } from '../../../lib/testing/mock-web-socket.js';
 import { createTestScheduler } from '../../helpers/marble-scheduler.js';
 import { MOCK_KEY, sock } from '../../helpers/ws-marbles.js';
@@ -112,17 +112,7 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
   });
 });
 
-describe('decodeFrame', () => {
-  it.each([
-    ['string', 'héllo'],
-    ['Buffer', Buffer.from('héllo')],
-    ['ArrayBuffer', new Uint8Array(Buffer.from('héllo')).buffer],
-    ['Uint8Array', new Uint8Array(Buffer.from('héllo'))],
-    ['Buffer fragments', [Buffer.from('hé'), Buffer.from('llo')]],
-  ])('%s → text', (_label, data) => {
-    expect(decodeFrame(data)).toBe('héllo');
-  });
-});
+// decodeFrame (string, Buffer, ArrayBuffer, views, fragments) is covered in node-socket.spec and browser-socket.spec.
 
 describe('SocketConnection over ws in Node (real loopback server)', () => {
   let wss: WebSocketServer;

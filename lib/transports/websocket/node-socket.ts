@@ -1,0 +1,103 @@
+/**
+ * The socket platform layer for Node (and any runtime the package's `browser` map does not apply to):
+ * the browser layer plus the `ws` paths, namely the `x-network-api-key` header and `maxPayload` on the
+ * upgrade, `on`/`off` listeners (no per-frame event objects), one UTF-8 check-and-decode per text
+ * frame, and Buffer frames. Browser bundles get `browser-socket.js` instead, without any of this.
+ *
+ * @packageDocumentation
+ */
+import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
+import {
+  bindDomSocket,
+  decodeFrame as decodeDomFrame,
+  listenAll,
+  type SocketBinding,
+  type SocketSink,
+} from './browser-socket.js';
+import { API_KEY_HEADER } from './socket-url.js';
+
+/** The EventEmitter side of a `ws` socket. */
+interface NodeSocket {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+const noop = (): void => undefined;
+let strictDecoder: TextDecoder | undefined;
+/** The code `ws` gives the error of a text frame that is not UTF-8 (kept, so both paths read alike). */
+const INVALID_UTF8 = 'WS_ERR_INVALID_UTF8';
+
+function isNodeSocket(socket: WebSocketLike): socket is WebSocketLike & NodeSocket {
+  const s = socket as Partial<NodeSocket>;
+  return typeof s.on === 'function' && typeof s.off === 'function';
+}
+
+/** Whether `ctor` is the `ws` package's constructor (true for isomorphic-ws in Node). */
+function isWsConstructor(ctor: unknown): boolean {
+  return typeof ctor === 'function' && 'createWebSocketStream' in ctor;
+}
+
+/** Text of a frame whatever the platform delivered (string, Buffer, ArrayBuffer, view, fragments). */
+export function decodeFrame(data: unknown): string {
+  if (typeof Buffer === 'function') {
+    if (Buffer.isBuffer(data)) return data.toString();
+    if (Array.isArray(data)) return Buffer.concat(data as Uint8Array[]).toString();
+  }
+  return decodeDomFrame(data);
+}
+
+/**
+ * Whether `bytes` are valid UTF-8. Only called for a decoded text containing U+FFFD (the replacement
+ * character an invalid sequence decodes to), so its cost does not matter.
+ */
+function isUtf8(bytes: unknown): boolean {
+  if (typeof TextDecoder !== 'function' || !ArrayBuffer.isView(bytes)) return true;
+  try {
+    (strictDecoder ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates the socket. Where the upgrade may carry headers (the `ws` constructor, or any runtime without
+ * `window`) it passes `{ headers: { 'x-network-api-key': apiKey }, maxPayload }`; to `ws` also
+ * `skipUTF8Validation`, as {@link bindSocket} checks and decodes each text frame in one pass.
+ */
+export function createSocket(Ctor: WebSocketConstructorLike, url: string, apiKey: string, maxPayloadBytes: number): WebSocketLike {
+  const ws = isWsConstructor(Ctor);
+  if (!ws && typeof (globalThis as { window?: unknown }).window !== 'undefined') return new Ctor(url);
+  const nodeOptions: Record<string, unknown> = { headers: { [API_KEY_HEADER]: apiKey }, maxPayload: maxPayloadBytes };
+  if (ws) nodeOptions['skipUTF8Validation'] = true;
+  return new Ctor(url, undefined, nodeOptions);
+}
+
+/** Attaches `sink` to `socket`: with `on`/`off` for a `ws` socket, else with the DOM API. */
+export function bindSocket(socket: WebSocketLike, sink: SocketSink): SocketBinding {
+  if (!isNodeSocket(socket)) return bindDomSocket(socket, sink);
+  const handlers = {
+    open: sink.open,
+    message: (data: unknown, isBinary: boolean): void => {
+      if (isBinary) return sink.message(decodeFrame(data));
+      // ws delivers a text frame as one Buffer, not checked (skipUTF8Validation): decode it once (the
+      // hot path). Invalid UTF-8 decodes to U+FFFD, so only a text containing one needs the strict check.
+      const text = (data as { toString(): string }).toString();
+      if (text.indexOf('\uFFFD') !== -1 && !isUtf8(data)) {
+        // What ws does: close with 1007; the close reports the error.
+        return sink.invalidText(Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 }));
+      }
+      sink.message(text);
+    },
+    error: sink.error,
+    close: (code: number, reason: unknown) => sink.close(code, reason === undefined ? '' : decodeFrame(reason)),
+  };
+  listenAll(socket, 'on', handlers, true);
+  return {
+    detach: (keepClose, mayEmit) => {
+      listenAll(socket, 'off', handlers, !keepClose);
+      socket.off('error', noop);
+      if (mayEmit) socket.on('error', noop);
+    },
+  };
+}

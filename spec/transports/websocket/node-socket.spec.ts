@@ -1,0 +1,65 @@
+import { bindSocket, createSocket, decodeFrame } from '../../../lib/transports/websocket/node-socket';
+import type { SocketSink } from '../../../lib/transports/websocket/browser-socket';
+import { MockWebSocket } from '../../../lib/testing/mock-web-socket';
+import type { WebSocketConstructorLike } from '../../../lib/options';
+import { MOCK_KEY, sock } from '../../helpers/ws-marbles';
+
+// The ws paths run against a real loopback server in socket-connection.spec; here: the choices.
+describe('node-socket', () => {
+  beforeEach(() => MockWebSocket.reset());
+
+  it('createSocket: without window, the upgrade carries the key header and the payload limit', () => {
+    createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024);
+    expect(sock(0).options).toEqual({ headers: { 'x-network-api-key': MOCK_KEY }, maxPayload: 1024 });
+  });
+
+  it('createSocket: with window and not ws, only the URL', () => {
+    const g = globalThis as { window?: unknown };
+    g.window = {};
+    try {
+      createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024);
+    } finally {
+      delete g.window;
+    }
+    expect(sock(0).options).toBeUndefined();
+  });
+
+  it('bindSocket: a socket without on/off gets the DOM listeners', () => {
+    const socket = createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024);
+    const texts: string[] = [];
+    const sink: SocketSink = { open: () => undefined, message: (t) => texts.push(t), error: () => undefined, close: () => undefined, invalidText: () => undefined };
+    bindSocket(socket, sink);
+    expect(sock(0).listenerCount()).toBe(4);
+    sock(0).open();
+    sock(0).receive('hi');
+    expect(texts).toEqual(['hi']);
+  });
+
+  it.each([
+    ['string', 'héllo'],
+    ['Buffer', Buffer.from('héllo')],
+    ['ArrayBuffer', new Uint8Array(Buffer.from('héllo')).buffer],
+    ['Uint8Array', new Uint8Array(Buffer.from('héllo'))],
+    ['Buffer fragments', [Buffer.from('hé'), Buffer.from('llo')]],
+  ])('decodeFrame: %s → text', (_label, data) => {
+    expect(decodeFrame(data)).toBe('héllo');
+  });
+
+  it('createSocket: the ws constructor (even with window) also gets skipUTF8Validation', () => {
+    const calls: unknown[][] = [];
+    const WsLike = Object.assign(
+      function (...args: unknown[]) {
+        calls.push(args);
+      },
+      { createWebSocketStream: () => undefined },
+    ) as unknown as WebSocketConstructorLike;
+    const g = globalThis as { window?: unknown };
+    g.window = {};
+    try {
+      createSocket(WsLike, 'wss://aui.test/s', MOCK_KEY, 1024);
+    } finally {
+      delete g.window;
+    }
+    expect(calls).toEqual([['wss://aui.test/s', undefined, { headers: { 'x-network-api-key': MOCK_KEY }, maxPayload: 1024, skipUTF8Validation: true }]]);
+  });
+});
