@@ -13,8 +13,8 @@ export interface SocketSink {
   readonly open: () => void;
   /** A frame arrived. */
   readonly message: (text: string) => void;
-  /** The socket reported an error (the close follows). */
-  readonly error: (error: unknown) => void;
+  /** The socket reported an error (the close follows); `handshakeStatus`: the HTTP status of a refused upgrade, when known. */
+  readonly error: (error: unknown, handshakeStatus?: number) => void;
   /** The socket closed. */
   readonly close: (code: number, reason: string) => void;
   /** A text frame that is not UTF-8 arrived (Node only: browsers close with 1007 themselves). */
@@ -63,7 +63,7 @@ export function bindDomSocket(socket: WebSocketLike, sink: SocketSink): SocketBi
   const handlers = {
     open: sink.open,
     message: (event: { readonly data: unknown }) => sink.message(decodeFrame(event.data)),
-    error: sink.error,
+    error: (event: unknown) => sink.error(event),
     close: (event: { readonly code?: number; readonly reason?: string }) => sink.close(event.code ?? 1006, event.reason ?? ''),
   };
   listenAll(socket, 'addEventListener', handlers, true);

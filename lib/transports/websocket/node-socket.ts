@@ -24,6 +24,7 @@ interface NodeSocket {
 
 const noop = (): void => undefined;
 let strictDecoder: TextDecoder | undefined;
+const HANDSHAKE_STATUS = /Unexpected server response: (\d{3})/;
 /** The code `ws` gives the error of a text frame that is not UTF-8 (kept, so both paths read alike). */
 const INVALID_UTF8 = 'WS_ERR_INVALID_UTF8';
 
@@ -60,6 +61,12 @@ function isUtf8(bytes: unknown): boolean {
   }
 }
 
+/** The HTTP status in `ws`'s "Unexpected server response: 401" error, if that is what `error` is. */
+function handshakeStatus(error: unknown): number | undefined {
+  const match = error instanceof Error ? HANDSHAKE_STATUS.exec(error.message) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * Creates the socket. Where the upgrade may carry headers (the `ws` constructor, or any runtime without
  * `window`) it passes `{ headers: { 'x-network-api-key': apiKey }, maxPayload }`; to `ws` also
@@ -89,7 +96,8 @@ export function bindSocket(socket: WebSocketLike, sink: SocketSink): SocketBindi
       }
       sink.message(text);
     },
-    error: sink.error,
+    // ws reports a refused upgrade as an Error whose message carries the HTTP status.
+    error: (error: unknown) => sink.error(error, handshakeStatus(error)),
     close: (code: number, reason: unknown) => sink.close(code, reason === undefined ? '' : decodeFrame(reason)),
   };
   listenAll(socket, 'on', handlers, true);

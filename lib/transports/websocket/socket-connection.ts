@@ -53,16 +53,13 @@ export interface SocketConnectionOptions {
   readonly maxPayloadBytes?: number;
 }
 
-const HANDSHAKE_STATUS = /Unexpected server response: (\d{3})/;
-
-/** The HTTP status of a refused upgrade, from `ws`'s error or an event carrying `status`/`statusCode`. */
+/** The HTTP status of a refused upgrade, from an error (event) carrying `status`/`statusCode`. */
 function handshakeStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { status?: unknown; statusCode?: unknown; message?: unknown };
+  const e = error as { status?: unknown; statusCode?: unknown };
   if (typeof e.status === 'number') return e.status;
   if (typeof e.statusCode === 'number') return e.statusCode;
-  const match = typeof e.message === 'string' ? HANDSHAKE_STATUS.exec(e.message) : null;
-  return match ? Number(match[1]) : undefined;
+  return undefined;
 }
 
 /**
@@ -95,9 +92,9 @@ export class SocketConnection {
       this.#listener.onOpen();
     },
     message: (text) => this.#listener.onMessage(text),
-    error: (error) => {
+    error: (error, handshakeStatus) => {
       this.#lastError = error;
-      if (!this.#opened) this.#handshakeStatus ??= handshakeStatusOf(error);
+      if (!this.#opened) this.#handshakeStatus ??= handshakeStatusOf(error) ?? handshakeStatus;
     },
     close: (code, reason) => this.#closed(code, reason),
     invalidText: (error) => {
