@@ -28,7 +28,7 @@ import {
   type TaskPage,
 } from './protocol/rest.js';
 import type { StreamEvent } from './stream-event.js';
-import { httpRequest, type HttpRequestSpec, type HttpTransportConfig } from './transports/http/http-request.js';
+import { httpRequest, type HttpRequestSpec } from './transports/http/http-request.js';
 import { ConnectionPool, type ConnectionState } from './transports/websocket/connection-pool.js';
 
 /** REST endpoint paths, relative to the base URL. */
@@ -70,8 +70,6 @@ function validate<S extends z.ZodType>(schema: S, args: unknown, method: string,
 export class AuiClient {
   /** The options with defaults applied. @internal */
   protected readonly options: ResolvedOptions;
-  /** What the REST transport needs. @internal */
-  readonly #http: HttpTransportConfig;
   /** The WebSocket pool behind `streamMessage` (opens nothing until a turn needs a socket). @internal */
   private readonly pool: ConnectionPool;
 
@@ -90,13 +88,6 @@ export class AuiClient {
    */
   constructor(options: AuiClientOptions) {
     this.options = resolveOptions(options);
-    this.#http = {
-      baseUrl: this.options.baseUrl,
-      getApiKey: this.options.getApiKey,
-      fetch: this.options.fetch,
-      scheduler: this.options.scheduler,
-      requestMs: this.options.timeouts.requestMs,
-    };
     this.pool = new ConnectionPool(this.options);
     this.connectionState$ = this.pool.state$;
   }
@@ -239,7 +230,7 @@ export class AuiClient {
   }
 
   #request<T>(spec: HttpRequestSpec<T>): Observable<T> {
-    return httpRequest(this.#http, spec);
+    return httpRequest(this.options, spec);
   }
 }
 

@@ -22,7 +22,7 @@ import {
 /** The header that carries the network API key on every REST request. */
 export const API_KEY_HEADER = 'x-network-api-key';
 
-/** What the transport needs from the client's resolved options. */
+/** What the transport needs from the client's resolved options (which it takes as they are). */
 export interface HttpTransportConfig {
   /** Base URL without trailing slash; endpoint paths are appended. */
   readonly baseUrl: string;
@@ -32,8 +32,8 @@ export interface HttpTransportConfig {
   readonly fetch: typeof fetch | undefined;
   /** Where the request deadline runs (and whose `now()` dates `Retry-After`). */
   readonly scheduler: SchedulerLike;
-  /** Request deadline in ms: response headers and body. */
-  readonly requestMs: number;
+  /** `requestMs`: the request deadline in ms (response headers and body). */
+  readonly timeouts: { readonly requestMs: number };
 }
 
 /** Query values; `undefined` members are left out. */
@@ -147,9 +147,9 @@ export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpe
         return decodeHttpBody(response, spec.schema, ctx);
       }),
       timeout({
-        first: config.requestMs,
+        first: config.timeouts.requestMs,
         scheduler: config.scheduler,
-        with: () => throwError(() => requestTimeoutError(ctx, config.requestMs)),
+        with: () => throwError(() => requestTimeoutError(ctx, config.timeouts.requestMs)),
       }),
     );
   });
