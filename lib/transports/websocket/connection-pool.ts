@@ -82,27 +82,29 @@ export class ConnectionPool {
   };
   /** The aggregate {@link ConnectionState}; replays the current state; completes after `close()`. */
   readonly state$: Observable<ConnectionState>;
-  private readonly state = new BehaviorSubject<ConnectionState>('idle');
-  private readonly sockets = new Set<PooledSocket>();
-  private readonly queue: TurnStream[] = [];
-  private readonly ctx: TurnContext;
-  private readonly owner: PooledSocketOwner;
-  private closed = false;
-  private pumping = false;
-  private pumpAgain = false;
+  readonly #state = new BehaviorSubject<ConnectionState>('idle');
+  readonly #sockets = new Set<PooledSocket>();
+  readonly #queue: TurnStream[] = [];
+  readonly #ctx: TurnContext;
+  readonly #owner: PooledSocketOwner;
+  #closed = false;
+  #pumping = false;
+  #pumpAgain = false;
+  readonly #options: ResolvedOptions;
 
   /**
    * Creates an empty pool; nothing opens until a turn is subscribed. `AuiClient` builds one
    * from its resolved options.
    * @internal
    */
-  constructor(private readonly options: ResolvedOptions) {
-    this.state$ = this.state.asObservable();
-    this.ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: MAX_FRAME_BYTES, counters: this.stats };
-    this.owner = {
-      socketFree: (socket) => this.socketFree(socket),
-      socketClosing: () => this.pump(),
-      socketGone: (socket, event) => this.socketGone(socket, event),
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.state$ = this.#state.asObservable();
+    this.#ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: MAX_FRAME_BYTES, counters: this.stats };
+    this.#owner = {
+      socketFree: (socket) => this.#socketFree(socket),
+      socketClosing: () => this.#pump(),
+      socketGone: (socket, event) => this.#socketGone(socket, event),
       strayFrame: () => void this.stats.strayFrames++,
     };
   }
@@ -116,11 +118,11 @@ export class ConnectionPool {
    * pool.turn({ task_id: 't1', text: 'Hi' }).pipe(finalMessage()).subscribe((message) => render(message));
    */
   turn(request: SendMessageRequest): Observable<StreamEvent> {
-    return new Observable<StreamEvent>((subscriber) => this.runTurn(request, subscriber));
+    return new Observable<StreamEvent>((subscriber) => this.#runTurn(request, subscriber));
   }
 
   /** Runs one turn for `subscriber` (what {@link ConnectionPool.turn} does on subscribe); returns the teardown. */
-  private runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>): TeardownLogic {
+  #runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>): TeardownLogic {
     let message;
     try {
       message = encodeUserMessage(request);
@@ -129,16 +131,16 @@ export class ConnectionPool {
       return undefined;
     }
     const { taskId } = message;
-    if (this.closed) {
+    if (this.#closed) {
       subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId }));
       return undefined;
     }
-    const turn = new TurnStream(subscriber, taskId, message.json, this.ctx);
-    const teardown = (): void => this.abandon(turn);
-    if (this.queue.length === 0) {
+    const turn = new TurnStream(subscriber, taskId, message.json, this.#ctx);
+    const teardown = (): void => this.#abandon(turn);
+    if (this.#queue.length === 0) {
       // The common case, kept short: no turn waits and a socket is free (lingering). The turn takes
       // it at once; nothing else in the pool changes, so there is nothing to pump.
-      for (const socket of this.sockets) {
+      for (const socket of this.#sockets) {
         if (socket.free) {
           this.stats.turnsStarted++;
           socket.assign(turn);
@@ -146,8 +148,8 @@ export class ConnectionPool {
         }
       }
     }
-    this.queue.push(turn);
-    this.pump();
+    this.#queue.push(turn);
+    this.#pump();
     return teardown;
   }
 
@@ -159,28 +161,28 @@ export class ConnectionPool {
    * pool.close();
    */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    const victims = this.queue.splice(0);
-    for (const socket of this.sockets) {
+    if (this.#closed) return;
+    this.#closed = true;
+    const victims = this.#queue.splice(0);
+    for (const socket of this.#sockets) {
       if (socket.turn) victims.push(socket.turn);
       socket.closeSocket();
     }
-    this.sockets.clear();
-    this.updateStats();
+    this.#sockets.clear();
+    this.#updateStats();
     for (const turn of victims) {
       turn.fail(new AuiConnectionError('The client was closed before the reply was complete', { taskId: turn.taskId }));
     }
-    this.state.next('closed');
-    this.state.complete();
+    this.#state.next('closed');
+    this.#state.complete();
   }
 
-  private abandon(turn: TurnStream): void {
+  #abandon(turn: TurnStream): void {
     if (turn.status === 'queued') {
-      const index = this.queue.indexOf(turn);
-      if (index !== -1) this.queue.splice(index, 1);
+      const index = this.#queue.indexOf(turn);
+      if (index !== -1) this.#queue.splice(index, 1);
       turn.cancel();
-      this.pump();
+      this.#pump();
       return;
     }
     if (turn.status === 'done') return;
@@ -189,76 +191,76 @@ export class ConnectionPool {
     if (socket instanceof PooledSocket && socket.turn === turn) socket.closeSocket();
   }
 
-  private socketGone(socket: PooledSocket, event: SocketCloseEvent): void {
-    if (!this.sockets.delete(socket)) return;
+  #socketGone(socket: PooledSocket, event: SocketCloseEvent): void {
+    if (!this.#sockets.delete(socket)) return;
     if (!event.opened) {
       // A failed connect: error the oldest waiting turn no other connecting socket can serve.
       let connecting = 0;
-      for (const s of this.sockets) if (s.state === 'connecting') connecting++;
-      if (this.queue.length > connecting) {
-        const head = this.queue.shift() as TurnStream;
+      for (const s of this.#sockets) if (s.state === 'connecting') connecting++;
+      if (this.#queue.length > connecting) {
+        const head = this.#queue.shift() as TurnStream;
         head.fail(mapCloseToError({ close: event, taskId: head.taskId, secret: socket.apiKey, maxPayloadBytes: MAX_FRAME_BYTES }));
       }
     }
-    this.pump();
+    this.#pump();
   }
 
   /**
    * A socket opened or finished its turn. The common case (the end of a turn, no turn waiting, the
    * pool already open) changes nothing but that socket's linger, so it skips the pump.
    */
-  private socketFree(socket: PooledSocket): void {
-    if (this.queue.length === 0 && !this.pumping && !this.closed && this.state.value === 'open') socket.startLinger();
-    else this.pump();
+  #socketFree(socket: PooledSocket): void {
+    if (this.#queue.length === 0 && !this.#pumping && !this.#closed && this.#state.value === 'open') socket.startLinger();
+    else this.#pump();
   }
 
   /** Matches free sockets with waiting turns, opens sockets for the rest, lingers idle sockets. */
-  private pump(): void {
-    if (this.closed) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
+  #pump(): void {
+    if (this.#closed) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
       return;
     }
-    this.pumping = true;
+    this.#pumping = true;
     try {
       do {
-        this.pumpAgain = false;
-        for (const socket of this.sockets) {
-          if (this.queue.length === 0) break;
+        this.#pumpAgain = false;
+        for (const socket of this.#sockets) {
+          if (this.#queue.length === 0) break;
           if (socket.free) {
             this.stats.turnsStarted++;
-            socket.assign(this.queue.shift() as TurnStream);
+            socket.assign(this.#queue.shift() as TurnStream);
           }
         }
         let connecting = 0;
-        for (const s of this.sockets) if (s.state === 'connecting') connecting++;
-        while (!this.closed && this.queue.length > connecting && this.sockets.size < this.options.maxConnections) {
-          if (this.openSocket()) connecting++;
+        for (const s of this.#sockets) if (s.state === 'connecting') connecting++;
+        while (!this.#closed && this.#queue.length > connecting && this.#sockets.size < this.#options.maxConnections) {
+          if (this.#openSocket()) connecting++;
         }
-        for (const socket of this.sockets) if (socket.free) socket.startLinger();
-      } while (this.pumpAgain && !this.closed);
+        for (const socket of this.#sockets) if (socket.free) socket.startLinger();
+      } while (this.#pumpAgain && !this.#closed);
     } finally {
-      this.pumping = false;
+      this.#pumping = false;
     }
-    this.updateStats();
+    this.#updateStats();
   }
 
   /** Opens one socket; false when the key could not be obtained (the head turn then errors). */
-  private openSocket(): boolean {
+  #openSocket(): boolean {
     let apiKey: unknown;
     let cause: unknown;
     try {
-      apiKey = this.options.getApiKey();
+      apiKey = this.#options.getApiKey();
     } catch (error) {
       cause = error;
     }
     if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-      const head = this.queue.shift() as TurnStream;
+      const head = this.#queue.shift() as TurnStream;
       const init = cause === undefined ? { taskId: head.taskId } : { taskId: head.taskId, cause };
       head.fail(new AuiValidationError('apiKey must provide a non-empty string', init) as AuiError);
       return false;
     }
-    const { options } = this;
+    const options = this.#options;
     const socket = new PooledSocket(
       {
         url: options.wsUrl,
@@ -269,29 +271,29 @@ export class ConnectionPool {
         maxPayloadBytes: MAX_FRAME_BYTES,
         idleLingerMs: options.idleLingerMs,
       },
-      this.owner,
+      this.#owner,
     );
-    this.sockets.add(socket);
+    this.#sockets.add(socket);
     this.stats.socketsCreated++;
-    if (this.sockets.size > this.stats.maxSockets) this.stats.maxSockets = this.sockets.size;
+    if (this.#sockets.size > this.stats.maxSockets) this.stats.maxSockets = this.#sockets.size;
     socket.connection.start();
     return true;
   }
 
-  private updateStats(): void {
-    this.stats.sockets = this.sockets.size;
-    this.stats.queued = this.queue.length;
-    if (this.closed) return;
+  #updateStats(): void {
+    this.stats.sockets = this.#sockets.size;
+    this.stats.queued = this.#queue.length;
+    if (this.#closed) return;
     let open = false;
     let connecting = false;
     let closing = false;
-    for (const s of this.sockets) {
+    for (const s of this.#sockets) {
       const state = s.state;
       if (state === 'open') open = true;
       else if (state === 'connecting') connecting = true;
       else if (state === 'closing') closing = true;
     }
     const next: ConnectionState = open ? 'open' : connecting ? 'connecting' : closing ? 'closing' : 'idle';
-    if (this.state.value !== next) this.state.next(next);
+    if (this.#state.value !== next) this.#state.next(next);
   }
 }

@@ -39,13 +39,13 @@ export class TextTracker {
   /** True once a frame proved the server sends deltas. */
   deltaMode = false;
   /** Delta mode: the text before the deltas in {@link TextTracker.pending} (`text === base + pending.join('')`). */
-  private base = '';
+  #base = '';
   /** Delta mode: the deltas since `base`, joined into it every {@link JOIN_EVERY}. */
-  private readonly pending: string[] = [];
+  readonly #pending: string[] = [];
 
   /** Takes one frame's text; returns what it added, or `undefined` when it added nothing. */
   push(frameText: string): string | undefined {
-    if (this.deltaMode) return this.append(frameText);
+    if (this.deltaMode) return this.#append(frameText);
     const prev = this.text;
     if (frameText.length >= prev.length && frameText.startsWith(prev)) {
       if (frameText.length === prev.length) return undefined;
@@ -54,23 +54,23 @@ export class TextTracker {
     }
     // Not an extension of the text so far (and the text so far is not empty): a delta.
     this.deltaMode = true;
-    this.base = prev;
-    return this.append(frameText);
+    this.#base = prev;
+    return this.#append(frameText);
   }
 
   /** Forgets everything (a new turn). */
   reset(): void {
     this.text = '';
     this.deltaMode = false;
-    this.base = '';
-    this.pending.length = 0;
+    this.#base = '';
+    this.#pending.length = 0;
   }
 
-  private append(delta: string): string | undefined {
+  #append(delta: string): string | undefined {
     if (delta.length === 0) return undefined;
-    const pending = this.pending;
+    const pending = this.#pending;
     if (pending.push(delta) === JOIN_EVERY) {
-      this.text = this.base += pending.join('');
+      this.text = this.#base += pending.join('');
       pending.length = 0;
     } else {
       this.text += delta;

@@ -75,22 +75,29 @@ export class TurnStream {
   status: TurnStatus = 'queued';
   /** The socket running this turn (set by {@link TurnStream.start}). */
   host: TurnHost | undefined;
-  private readonly tracker = new TextTracker();
-  private readonly scheduler: SchedulerLike;
+  readonly #tracker = new TextTracker();
+  readonly #scheduler: SchedulerLike;
   /** When the message was sent or the last frame arrived (scheduler time); the idle timer reads it. */
-  private lastFrameAt = 0;
-  private errorFrame: ErrorFrame | undefined;
-  private errorFrameTimer: Subscription | undefined;
+  #lastFrameAt = 0;
+  #errorFrame: ErrorFrame | undefined;
+  #errorFrameTimer: Subscription | undefined;
+  readonly #subscriber: Subscriber<StreamEvent>;
+  /** The encoded user message. */
+  readonly #frame: string;
+  readonly #ctx: TurnContext;
 
   /** A queued turn that will emit to `subscriber`; `frame` is the encoded user message. */
   constructor(
-    private readonly subscriber: Subscriber<StreamEvent>,
+    subscriber: Subscriber<StreamEvent>,
     /** The task of this turn. */
     readonly taskId: string,
-    private readonly frame: string,
-    private readonly ctx: TurnContext,
+    frame: string,
+    ctx: TurnContext,
   ) {
-    this.scheduler = ctx.scheduler;
+    this.#subscriber = subscriber;
+    this.#frame = frame;
+    this.#ctx = ctx;
+    this.#scheduler = ctx.scheduler;
   }
 
   /** Sends the user message on `host` and starts the idle clock. */
@@ -98,55 +105,55 @@ export class TurnStream {
     this.host = host;
     this.status = 'running';
     try {
-      host.send(this.frame);
+      host.send(this.#frame);
     } catch (cause) {
-      this.end(new AuiConnectionError('Could not send the message on the WebSocket', { taskId: this.taskId, cause }));
+      this.#end(new AuiConnectionError('Could not send the message on the WebSocket', { taskId: this.taskId, cause }));
       return;
     }
-    this.lastFrameAt = this.scheduler.now();
-    host.watchIdle(this.ctx.idleMs);
+    this.#lastFrameAt = this.#scheduler.now();
+    host.watchIdle(this.#ctx.idleMs);
   }
 
   /** One frame from the socket (the hot path). */
   onMessage(data: string): void {
     if (this.status !== 'running') return;
-    this.ctx.counters.framesReceived++;
-    this.lastFrameAt = this.scheduler.now();
+    this.#ctx.counters.framesReceived++;
+    this.#lastFrameAt = this.#scheduler.now();
     let raw: unknown;
     try {
       raw = parseFrameJson(data);
     } catch (error) {
-      this.end(this.withTask(error));
+      this.#end(this.#withTask(error));
       return;
     }
     const text = textUpdateText(raw);
     if (text !== undefined) {
-      const delta = this.tracker.push(text);
-      if (delta !== undefined) this.subscriber.next({ kind: 'text', taskId: this.taskId, text: this.tracker.text, delta });
+      const delta = this.#tracker.push(text);
+      if (delta !== undefined) this.#subscriber.next({ kind: 'text', taskId: this.taskId, text: this.#tracker.text, delta });
       return;
     }
-    this.onOtherFrame(raw);
+    this.#onOtherFrame(raw);
   }
 
   /** The socket closed under this turn. */
   onSocketClose(close: SocketCloseEvent): void {
     if (this.status !== 'running' && this.status !== 'awaiting-close') return;
-    const errorFrame = this.errorFrame;
-    this.finish();
+    const errorFrame = this.#errorFrame;
+    this.#finish();
     const secret = this.host?.apiKey;
-    this.emitError(mapCloseToError({ close, errorFrame, taskId: this.taskId, maxPayloadBytes: this.ctx.maxPayloadBytes, secret }));
+    this.#emitError(mapCloseToError({ close, errorFrame, taskId: this.taskId, maxPayloadBytes: this.#ctx.maxPayloadBytes, secret }));
   }
 
   /** Ends the turn with `error` from outside (connect failure, client closed); no socket is touched. */
   fail(error: AuiError): void {
     if (this.status === 'done') return;
-    this.finish();
-    this.emitError(error);
+    this.#finish();
+    this.#emitError(error);
   }
 
   /** The subscriber went away: stop timers, emit nothing. */
   cancel(): void {
-    this.finish();
+    this.#finish();
   }
 
   /**
@@ -154,82 +161,82 @@ export class TurnStream {
    * when the turn is not waiting for frames (not running).
    */
   idleLeft(): number {
-    return this.status === 'running' ? this.lastFrameAt + this.ctx.idleMs - this.scheduler.now() : NaN;
+    return this.status === 'running' ? this.#lastFrameAt + this.#ctx.idleMs - this.#scheduler.now() : NaN;
   }
 
   /** @internal The idle timeout is due (see {@link TurnStream.idleLeft}): the turn errors, the socket closes. */
   idleTimeout(): void {
     if (this.status !== 'running') return;
-    const error = new AuiTimeoutError(`No frame arrived for ${this.ctx.idleMs} ms in the middle of a turn`, 'idle', { taskId: this.taskId });
-    this.end(error);
+    const error = new AuiTimeoutError(`No frame arrived for ${this.#ctx.idleMs} ms in the middle of a turn`, 'idle', { taskId: this.taskId });
+    this.#end(error);
   }
 
   /** @internal The close after an error frame did not come in time: error with the frame alone. */
   errorFrameWaitOver(): void {
-    if (this.status !== 'awaiting-close' || !this.errorFrame) return;
-    this.errorFrameTimer = undefined;
-    const error = mapCloseToError({ errorFrame: this.errorFrame, taskId: this.taskId, secret: this.host?.apiKey });
-    this.end(error);
+    if (this.status !== 'awaiting-close' || !this.#errorFrame) return;
+    this.#errorFrameTimer = undefined;
+    const error = mapCloseToError({ errorFrame: this.#errorFrame, taskId: this.taskId, secret: this.host?.apiKey });
+    this.#end(error);
   }
 
-  private onOtherFrame(raw: unknown): void {
+  #onOtherFrame(raw: unknown): void {
     let frame;
     try {
       frame = classifyServerFrame(raw);
     } catch (error) {
-      this.end(this.withTask(error));
+      this.#end(this.#withTask(error));
       return;
     }
     switch (frame.type) {
       case 'text': {
-        const delta = this.tracker.push(frame.text);
-        if (delta !== undefined) this.subscriber.next({ kind: 'text', taskId: this.taskId, text: this.tracker.text, delta });
+        const delta = this.#tracker.push(frame.text);
+        if (delta !== undefined) this.#subscriber.next({ kind: 'text', taskId: this.taskId, text: this.#tracker.text, delta });
         return;
       }
       case 'final': {
         const host = this.host;
-        this.finish();
+        this.#finish();
         // Free the socket first: a consumer that starts the next turn on 'final'/complete reuses it.
         host?.release(this);
-        this.subscriber.next({ kind: 'final', taskId: this.taskId, message: frame.message });
-        this.subscriber.complete();
+        this.#subscriber.next({ kind: 'final', taskId: this.taskId, message: frame.message });
+        this.#subscriber.complete();
         return;
       }
       case 'error':
-        this.errorFrame = frame.frame;
+        this.#errorFrame = frame.frame;
         this.status = 'awaiting-close'; // the idle timer now finds no running turn
-        this.errorFrameTimer = this.scheduler.schedule(errorFrameWaitWork, ERROR_FRAME_CLOSE_WAIT_MS, this);
+        this.#errorFrameTimer = this.#scheduler.schedule(errorFrameWaitWork, ERROR_FRAME_CLOSE_WAIT_MS, this);
         return;
       default:
-        this.ctx.counters.unknownFrames++;
+        this.#ctx.counters.unknownFrames++;
     }
   }
 
   /** The frame parsers know no task: stamp this turn's on their error (it was created for us). */
-  private withTask(error: unknown): AuiError {
+  #withTask(error: unknown): AuiError {
     if (!isAuiError(error)) return new AuiConnectionError('Unexpected failure while reading a frame', { taskId: this.taskId, cause: error });
     if (error.taskId === undefined) (error as { taskId?: string }).taskId = this.taskId;
     return error;
   }
 
   /** Ends the turn with an error that leaves the socket out of step: the host closes it. */
-  private end(error: AuiError): void {
+  #end(error: AuiError): void {
     const host = this.host;
-    this.finish();
+    this.#finish();
     host?.discard(this);
-    this.emitError(error);
+    this.#emitError(error);
   }
 
-  private emitError(error: AuiError): void {
+  #emitError(error: AuiError): void {
     // The one place a turn's error leaves: a key the server echoed in a frame never reaches the user.
     const secret = this.host?.apiKey;
     if (error.body !== undefined && secret !== undefined) (error as { body?: unknown }).body = redactSecret(error.body, secret);
-    this.subscriber.error(error);
+    this.#subscriber.error(error);
   }
 
-  private finish(): void {
+  #finish(): void {
     this.status = 'done';
-    this.errorFrameTimer?.unsubscribe();
-    this.errorFrameTimer = undefined;
+    this.#errorFrameTimer?.unsubscribe();
+    this.#errorFrameTimer = undefined;
   }
 }
