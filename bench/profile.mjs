@@ -19,7 +19,7 @@ import * as accumulate from './scenarios/accumulate.mjs';
 const SC = { bulk, relay, latency, accumulate };
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const { values: args } = parseArgs({
-  options: { scenario: { type: 'string', default: 'bulk' }, impl: { type: 'string', default: 'aui' }, quick: { type: 'boolean', default: false }, top: { type: 'string', default: '25' } },
+  options: { scenario: { type: 'string', default: 'bulk' }, impl: { type: 'string', default: 'aui' }, quick: { type: 'boolean', default: false }, top: { type: 'string', default: '25' }, interval: { type: 'string', default: '1000' } },
 });
 const sc = SC[args.scenario];
 if (!sc) throw new Error(`--scenario must be one of ${Object.keys(SC).join(', ')}`);
@@ -33,7 +33,7 @@ const server = await startServer(here('./server.mjs'));
 try {
   const msg = await runClient(here('./client.mjs'), { scenario: sc.id, impl: args.impl, port: server.port, ...clientCfg }, {
     deadlineMs: clientDeadlineMs,
-    execArgv: ['--cpu-prof', '--cpu-prof-dir', dir, ...(sc.execArgv ?? [])],
+    execArgv: ['--cpu-prof', '--cpu-prof-interval', String(args.interval), '--cpu-prof-dir', dir, ...(sc.execArgv ?? [])],
     server,
   });
   if (msg.type !== 'result') throw new Error(`${args.impl}: ${msg.reason ?? msg.error}`);
