@@ -124,6 +124,11 @@ export function acceptSendMessage(request: unknown): AcceptedSendMessage | undef
   if (!isString(taskId) || taskId === '' || taskId.trim() !== taskId || !isWellFormed(taskId)) return undefined;
   if (!isString(text) || text.trim() === '' || !isMessageContext(context)) return undefined;
   if (variables !== undefined && !isRecord(variables)) return undefined;
+  // The most common message, `{task_id, text}` and nothing else, is written directly (the same JSON
+  // as JSON.stringify of the object, in half the time).
+  if (context === undefined && variables === undefined && Object.keys(request).length === 2 && Object.hasOwn(request, 'task_id') && Object.hasOwn(request, 'text')) {
+    return { taskId, json: `{"task_id":${JSON.stringify(taskId)},"text":${JSON.stringify(text)}}` };
+  }
   // The values checked above are the values sent. (Members set to `undefined` would make
   // JSON.stringify leave its fast path: the checked ones are only set when defined.)
   const message: Obj = { ...request, task_id: taskId, text };
