@@ -15,7 +15,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
 const EVENT = 'thread-message-text-content-updated';
-export const DIST_ESM = fileURLToPath(new URL('../../dist/esm/index.js', import.meta.url));
+// AUI_BENCH_DIST=<path to another build's dist/esm/index.js> runs the aui-rx rows on that build (A/B of two builds).
+export const DIST_ESM = process.env.AUI_BENCH_DIST || fileURLToPath(new URL('../../dist/esm/index.js', import.meta.url));
 
 const wsUrl = (port) => `ws://127.0.0.1:${port}/api/v1/external/session?network_api_key=bench-key`;
 const frame = (text) => JSON.stringify({ task_id: 'bench-task', text });
