@@ -126,7 +126,13 @@ export function acceptSendMessage(request: unknown): AcceptedSendMessage | undef
   if (variables !== undefined && !isRecord(variables)) return undefined;
   // The most common message, `{task_id, text}` and nothing else, is written directly (the same JSON
   // as JSON.stringify of the object, in half the time).
-  if (context === undefined && variables === undefined && Object.keys(request).length === 2 && Object.hasOwn(request, 'task_id') && Object.hasOwn(request, 'text')) {
+  const plain =
+    context === undefined &&
+    variables === undefined &&
+    Object.keys(request).length === 2 &&
+    Object.hasOwn(request, 'task_id') &&
+    Object.hasOwn(request, 'text');
+  if (plain) {
     return { taskId, json: `{"task_id":${JSON.stringify(taskId)},"text":${JSON.stringify(text)}}` };
   }
   // The values checked above are the values sent. (Members set to `undefined` would make
