@@ -112,7 +112,7 @@ export const taggedValidFrame: fc.Arbitrary<{ made: MadeAs; value: Obj }> = fc.o
 export const validFrame: fc.Arbitrary<Obj> = taggedValidFrame.map((t) => t.value);
 
 /** Every path (list of keys / indexes) inside a JSON value, the root included. */
-function paths(value: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = [], budget = { n: 200 }): Array<Array<string | number>> {
+export function paths(value: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = [], budget = { n: 200 }): Array<Array<string | number>> {
   out.push(prefix);
   if (--budget.n <= 0) return out;
   if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out, budget));
@@ -140,29 +140,37 @@ function applyMutation(value: unknown, path: ReadonlyArray<string | number>, m: 
     if (m.op === 'extra' && isObj(copy)) Object.defineProperty(copy, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
     return copy;
   }
-  let parent: unknown = copy;
-  for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[key];
-  const last = path[path.length - 1] as string | number;
-  const target = parent as Record<string | number, unknown>;
-  switch (m.op) {
-    case 'drop':
-      if (Array.isArray(target)) target.splice(Number(last), 1);
-      else delete target[last];
-      break;
-    case 'replace':
-      target[last] = m.value;
-      break;
-    case 'wrap':
-      target[last] = [target[last]];
-      break;
-    case 'extra': {
-      const inner = target[last];
-      if (isObj(inner)) Object.defineProperty(inner, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-      else target[last] = { [m.key]: m.value };
-      break;
+  editAt(copy, path, (target, last) => {
+    switch (m.op) {
+      case 'drop':
+        if (Array.isArray(target)) target.splice(Number(last), 1);
+        else delete target[last];
+        break;
+      case 'replace':
+        target[last] = m.value;
+        break;
+      case 'wrap':
+        target[last] = [target[last]];
+        break;
+      case 'extra': {
+        const inner = target[last];
+        if (isObj(inner)) Object.defineProperty(inner, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+        else target[last] = { [m.key]: m.value };
+        break;
+      }
     }
-  }
+  });
   return copy;
+}
+
+/**
+ * Calls `edit` with the parent of the member at `path` (not empty) inside `root` and that member's
+ * key or index; changes `root` in place (give it a copy).
+ */
+export function editAt(root: unknown, path: ReadonlyArray<string | number>, edit: (parent: Record<string | number, unknown>, key: string | number) => void): void {
+  let parent: unknown = root;
+  for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[key];
+  edit(parent as Record<string | number, unknown>, path[path.length - 1] as string | number);
 }
 
 /** A valid frame with 1–3 mutations at random places. */

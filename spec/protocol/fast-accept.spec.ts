@@ -2,16 +2,10 @@ import fc from 'fast-check';
 import { acceptAgentMessage, acceptSendMessage } from '../../lib/protocol/fast-accept';
 import { AgentMessageSchema, SendMessageRequestSchema } from '../../lib/protocol/rest';
 import { FRAME_USER_MESSAGE } from '../helpers/fixtures';
+import { editAt, paths } from '../helpers/reliability-arbitraries';
 
 type Obj = Record<string, unknown>;
 type Path = ReadonlyArray<string | number>;
-
-/** Every path to a member (object key or array index) inside `value`, the root excluded. */
-function pathsOf(value: unknown, prefix: Path = []): Path[] {
-  if (typeof value !== 'object' || value === null) return [];
-  const keys: Array<string | number> = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-  return keys.flatMap((k) => [[...prefix, k], ...pathsOf((value as Obj)[k], [...prefix, k])]);
-}
 
 /** What a mutation puts in place: the values that sit next to valid ones in each check. */
 const ODD_VALUES: unknown[] = [null, 1, 0, '', 'x', true, false, [], {}, ['x'], [null], [1], { id: 'x' }, { title: 't', type: 's' }];
@@ -28,29 +22,30 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 /** `m` applied at `path` of a deep copy of `value` (a JSON value). */
 function mutate(value: Obj, path: Path, m: Mutation): Obj {
   const copy = JSON.parse(JSON.stringify(value)) as Obj;
-  let parent: Obj = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Obj;
-  const key = path[path.length - 1] as string | number;
-  switch (m.op) {
-    case 'drop':
-      if (Array.isArray(parent)) parent.splice(Number(key), 1);
-      else delete parent[key];
-      break;
-    case 'set':
-      parent[key] = structuredClone(m.value);
-      break;
-    case 'proto':
-      // What JSON.parse makes of a "__proto__" member: an own key, not the prototype (objects only:
-      // JSON cannot give an array a named member).
-      if (typeof parent[key] === 'object' && parent[key] !== null && !Array.isArray(parent[key])) Object.defineProperty(parent[key], '__proto__', { value: { x: 1 }, enumerable: true, configurable: true, writable: true });
-      break;
-    case 'hole':
-      if (Array.isArray(parent[key])) (parent[key] as unknown[]).length += 1;
-      break;
-    case 'null-proto':
-      if (typeof parent[key] === 'object' && parent[key] !== null && !Array.isArray(parent[key])) parent[key] = Object.assign(Object.create(null) as Obj, parent[key]);
-      break;
-  }
+  editAt(copy, path, (parent, key) => {
+    const member = parent[key];
+    const isObject = typeof member === 'object' && member !== null && !Array.isArray(member);
+    switch (m.op) {
+      case 'drop':
+        if (Array.isArray(parent)) parent.splice(Number(key), 1);
+        else delete parent[key];
+        break;
+      case 'set':
+        parent[key] = structuredClone(m.value);
+        break;
+      case 'proto':
+        // What JSON.parse makes of a "__proto__" member: an own key, not the prototype (objects only:
+        // JSON cannot give an array a named member).
+        if (isObject) Object.defineProperty(member, '__proto__', { value: { x: 1 }, enumerable: true, configurable: true, writable: true });
+        break;
+      case 'hole':
+        if (Array.isArray(member)) member.length += 1;
+        break;
+      case 'null-proto':
+        if (isObject) parent[key] = Object.assign(Object.create(null) as Obj, member);
+        break;
+    }
+  });
   return copy;
 }
 
@@ -91,8 +86,8 @@ const mutatedMessage: fc.Arbitrary<Obj> = message.chain((m) =>
   fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 3 }).map((ops) => {
     let current = m;
     for (const [pick, op] of ops) {
-      const paths = pathsOf(current);
-      if (paths.length) current = mutate(current, paths[pick % paths.length] as Path, op);
+      const all = paths(current).filter((p) => p.length > 0);
+      if (all.length) current = mutate(current, all[pick % all.length] as Path, op);
     }
     return current;
   }),

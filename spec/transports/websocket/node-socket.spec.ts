@@ -5,6 +5,17 @@ import type { WebSocketConstructorLike } from '../../../lib/options';
 import { MOCK_KEY, sock } from '../../helpers/ws-marbles';
 
 // The ws paths run against a real loopback server in socket-connection.spec; here: the choices.
+/** Runs `fn` with a global `window` (what a browser-like runtime has), then removes it. */
+function withWindow(fn: () => void): void {
+  const g = globalThis as { window?: unknown };
+  g.window = {};
+  try {
+    fn();
+  } finally {
+    delete g.window;
+  }
+}
+
 describe('node-socket', () => {
   beforeEach(() => MockWebSocket.reset());
 
@@ -14,13 +25,7 @@ describe('node-socket', () => {
   });
 
   it('createSocket: with window and not ws, only the URL', () => {
-    const g = globalThis as { window?: unknown };
-    g.window = {};
-    try {
-      createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024);
-    } finally {
-      delete g.window;
-    }
+    withWindow(() => createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024));
     expect(sock(0).options).toBeUndefined();
   });
 
@@ -53,13 +58,7 @@ describe('node-socket', () => {
       },
       { createWebSocketStream: () => undefined },
     ) as unknown as WebSocketConstructorLike;
-    const g = globalThis as { window?: unknown };
-    g.window = {};
-    try {
-      createSocket(WsLike, 'wss://aui.test/s', MOCK_KEY, 1024);
-    } finally {
-      delete g.window;
-    }
+    withWindow(() => createSocket(WsLike, 'wss://aui.test/s', MOCK_KEY, 1024));
     expect(calls).toEqual([['wss://aui.test/s', undefined, { headers: { 'x-network-api-key': MOCK_KEY }, maxPayload: 1024, skipUTF8Validation: true }]]);
   });
 });
