@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { acceptAgentMessage, acceptSendMessage } from '../../lib/protocol/fast-accept';
-import { AgentMessageSchema, SendMessageRequestSchema } from '../../lib/protocol/rest';
+import {
+  AgentMessageSchema,
+  CardParameterSchema,
+  ContactPartySchema,
+  MessageContextSchema,
+  OptionParameterSchema,
+  ProductCardSchema,
+  ProductOptionSchema,
+  SendMessageRequestSchema,
+} from '../../lib/protocol/rest';
 import { FRAME_USER_MESSAGE } from '../helpers/fixtures';
 import { editAt, paths } from '../helpers/reliability-arbitraries';
 
@@ -230,5 +239,23 @@ describe('acceptSendMessage (fast path of SendMessageRequestSchema)', () => {
       },
     };
     expect(JSON.parse(acceptSendMessage(request)?.json ?? 'null')).toEqual({ task_id: 't1', text: 'checked' });
+  });
+});
+
+describe('the members the fast paths check', () => {
+  // A member added to one of these schemas must be checked by fast-accept.ts too, or the fast path
+  // would accept a value the schema rejects. These lists are what fast-accept.ts checks: change
+  // both together.
+  it.each([
+    ['AgentMessageSchema', AgentMessageSchema.shape, ['id', 'created_at', 'text', 'sender', 'receiver', 'options', 'variants_options', 'cards', 'followup_suggestions', 'welcome_message', 'executed_workflows', 'url', 'trace_info']],
+    ['ContactPartySchema', ContactPartySchema.shape, ['id', 'type', 'email']],
+    ['ProductOptionSchema', ProductOptionSchema.shape, ['is_recommended', 'widget_parameters']],
+    ['OptionParameterSchema', OptionParameterSchema.shape, ['title', 'value', 'type']],
+    ['ProductCardSchema', ProductCardSchema.shape, ['id', 'name', 'category', 'parameters', 'is_recommended']],
+    ['CardParameterSchema', CardParameterSchema.shape, ['param', 'title', 'value', 'type']],
+    ['MessageContextSchema', MessageContextSchema.shape, ['url', 'lead_details', 'welcome_message']],
+    ['SendMessageRequestSchema', SendMessageRequestSchema.shape, ['task_id', 'text', 'context', 'agent_variables']],
+  ] as const)('%s has exactly the members fast-accept.ts checks', (_name, shape, members) => {
+    expect(Object.keys(shape).sort()).toEqual([...members].sort());
   });
 });
