@@ -7,7 +7,7 @@
 import { concat, concatMap, defer, from, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { AuiValidationError } from './errors.js';
-import { toAuiIssues } from './internal/zod-issues.js';
+import { describeIssue, toAuiIssues } from './internal/zod-issues.js';
 import { resolveOptions, type AuiClientOptions, type ResolvedOptions } from './options.js';
 import {
   AgentMessageListSchema,
@@ -51,7 +51,7 @@ function validate<S extends z.ZodType>(schema: S, args: unknown, method: string,
   if (result.success) return result.data;
   const issues = toAuiIssues(result.error);
   const text = issues
-    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .map(describeIssue)
     .join('; ');
   throw new AuiValidationError(`Invalid arguments for ${method}: ${text}; no request was sent`, {
     issues,

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { AuiValidationError } from '../errors.js';
-import { toAuiIssues } from '../internal/zod-issues.js';
+import { describeIssue, toAuiIssues } from '../internal/zod-issues.js';
 import { acceptSendMessage, type AcceptedSendMessage } from './fast-accept.js';
 import { SendMessageRequestSchema } from './rest.js';
 
@@ -42,6 +42,5 @@ export function encodeUserMessage(request: unknown): AcceptedSendMessage {
   if (parsed.success) return { taskId: parsed.data.task_id, json: encodeUserMessageFrame(parsed.data) };
   const issues = toAuiIssues(parsed.error);
   const first = issues[0];
-  const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
-  throw new AuiValidationError(`Invalid message: ${where}${first?.message ?? 'invalid'}`, { issues });
+  throw new AuiValidationError(`Invalid message: ${first ? describeIssue(first) : 'invalid'}`, { issues });
 }

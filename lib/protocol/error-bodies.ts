@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import type { AuiIssue } from '../errors.js';
+import { describeIssue } from '../internal/zod-issues.js';
 
 /** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */
 export const ValidationItemSchema = z.looseObject({
@@ -85,7 +86,7 @@ function listIssues(items: ReadonlyArray<string | ValidationItem>): { issues: Au
 }
 
 function describeIssues(issues: readonly AuiIssue[]): string {
-  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+  return issues.map(describeIssue).join('; ');
 }
 
 /**

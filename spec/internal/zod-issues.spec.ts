@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toAuiIssues } from '../../lib/internal/zod-issues';
+import { describeIssue, toAuiIssues } from '../../lib/internal/zod-issues';
 
 describe('toAuiIssues', () => {
   it('keeps path, message and code of every zod issue, nothing else', () => {
@@ -15,5 +15,12 @@ describe('toAuiIssues', () => {
       expect(Object.keys(i).sort()).toEqual(['code', 'message', 'path']);
       expect(i.message).toMatch(/expected/);
     });
+  });
+});
+
+describe('describeIssue', () => {
+  it('reads path.to.field: message, or the message alone for the value itself', () => {
+    expect(describeIssue({ path: ['context', 'lead_details', 0], message: 'Expected object' })).toBe('context.lead_details.0: Expected object');
+    expect(describeIssue({ path: [], message: 'must be JSON-encodable' })).toBe('must be JSON-encodable');
   });
 });

@@ -34,7 +34,7 @@ import {
   type AuiErrorInit,
 } from '../../errors.js';
 import { summarizeErrorBody } from '../../protocol/error-bodies.js';
-import { toAuiIssues } from '../../internal/zod-issues.js';
+import { describeIssue, toAuiIssues } from '../../internal/zod-issues.js';
 import { parseRetryAfter } from './retry-after.js';
 import { redactSecret } from '../../internal/redact-secret.js';
 
@@ -139,7 +139,7 @@ export function decodeHttpBody<T>(response: HttpResponseFacts, schema: z.ZodType
   if (result.success) return result.data;
   const issues = toAuiIssues(result.error);
   const first = issues[0];
-  const hint = first ? `${first.path.length ? `${first.path.map(String).join('.')}: ` : ''}${first.message}` : 'schema mismatch';
+  const hint = first ? describeIssue(first) : 'schema mismatch';
   throw new AuiProtocolError(`${line}: unexpected response body, ${clip(hint, MAX_DETAIL_CHARS)} ${where(ctx)}`, {
     status: response.status,
     body: redactSecret(raw, ctx.secret),
