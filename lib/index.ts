@@ -5,7 +5,8 @@
  */
 
 // Client
-export { AuiClient, createAuiClient, DEFAULT_PAGE_SIZE } from './client.js';
+export { AuiClient, createAuiClient } from './client.js';
+export type { ConnectionState } from './transports/websocket/connection-pool.js';
 
 // Errors
 export {
@@ -24,7 +25,7 @@ export {
 export type { AuiErrorKind, AuiErrorInit, AuiIssue, AuiTimeoutPhase } from './errors.js';
 
 // Options
-export { DEFAULT_BASE_URL, SESSION_PATH } from './options.js';
+export { DEFAULT_BASE_URL } from './options.js';
 export type { AuiClientOptions, AuiTimeouts, WebSocketConstructorLike, WebSocketLike } from './options.js';
 
 // Stream events
@@ -68,10 +69,9 @@ export {
   ErrorsListBodySchema,
   ApplicationErrorBodySchema,
   ValidationItemSchema,
-  summarizeErrorBody,
 } from './protocol/error-bodies.js';
-export type { ErrorBody, DetailErrorBody, ErrorsListBody, ApplicationErrorBody, ValidationItem, ErrorBodySummary } from './protocol/error-bodies.js';
-export { UserMessageFrameSchema, encodeUserMessageFrame } from './protocol/client-frames.js';
+export type { ErrorBody, DetailErrorBody, ErrorsListBody, ApplicationErrorBody, ValidationItem } from './protocol/error-bodies.js';
+export { UserMessageFrameSchema } from './protocol/client-frames.js';
 export type { UserMessageFrame } from './protocol/client-frames.js';
 export {
   TEXT_UPDATE_EVENT,
@@ -79,10 +79,8 @@ export {
   TextUpdateA2Schema,
   FinalMessageFrameSchema,
   ErrorFrameSchema,
-  classifyServerFrame,
-  parseServerFrame,
 } from './protocol/server-frames.js';
-export type { ServerFrame, TextUpdateA1, TextUpdateA2, ErrorFrame } from './protocol/server-frames.js';
+export type { TextUpdateA1, TextUpdateA2, ErrorFrame } from './protocol/server-frames.js';
 
 // Operators
 export { retryOn1011 } from './operators/retry-on-1011.js';
@@ -95,13 +93,3 @@ export type { BackoffConfig } from './operators/backoff.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { accumulateText } from './operators/accumulate-text.js';
 export { finalMessage } from './operators/final-message.js';
-
-// REST transport helpers
-export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './transports/http/retry-after.js';
-
-// WebSocket
-export { ConnectionPool } from './transports/websocket/connection-pool.js';
-export type { ConnectionState, ConnectionPoolStats } from './transports/websocket/connection-pool.js';
-export { MAX_FRAME_BYTES } from './transports/websocket/socket-connection.js';
-export { ERROR_FRAME_CLOSE_WAIT_MS } from './transports/websocket/turn-stream.js';
-export { parseFrameJson, textUpdateText } from './protocol/server-frames.js';
