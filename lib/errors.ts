@@ -51,9 +51,41 @@ export interface AuiErrorInit {
   readonly issues?: readonly AuiIssue[] | undefined;
   /** The underlying error (network error, parse error, …). Never serialised. */
   readonly cause?: unknown;
+  /**
+   * `false` marks an error of a retryable kind as final (a closed client, say). It can only take
+   * retryability away: an error of a kind that is never retryable stays non-retryable.
+   */
+  readonly retryable?: false | undefined;
 }
 
 const BRAND = Symbol.for('aui-rx.error');
+
+/**
+ * The retry policy by kind: whether repeating the same operation may succeed. The other rules (a 1008
+ * close, an error marked final) are applied in {@link retryableFor}.
+ */
+const RETRYABLE_KIND: Readonly<Record<AuiErrorKind, boolean>> = {
+  authentication: false,
+  validation: false,
+  application: false,
+  server: true,
+  'rate-limit': true,
+  connection: true,
+  timeout: true,
+  protocol: false,
+};
+
+/**
+ * The retry policy in one place: an error of `kind` with these facts is retryable when its kind may
+ * succeed on a retry, it was not a 1008 close (authentication or policy, whatever the error frame
+ * said), and it was not marked final (`retryable: false`, e.g. the client was closed).
+ *
+ * @example
+ * retryableFor('server', { closeCode: 1008 }); // false
+ */
+export function retryableFor(kind: AuiErrorKind, init: Pick<AuiErrorInit, 'closeCode' | 'retryable'> = {}): boolean {
+  return RETRYABLE_KIND[kind] && init.closeCode !== 1008 && init.retryable !== false;
+}
 
 /** The optional facts an error copies from its {@link AuiErrorInit} (all but `cause`), in `toJSON` order. */
 const FACTS = ['status', 'closeCode', 'reason', 'taskId', 'retryAfterMs', 'body', 'issues'] as const;
@@ -62,12 +94,15 @@ const FACTS = ['status', 'closeCode', 'reason', 'taskId', 'retryAfterMs', 'body'
  * Base class of every aui-rx error. Use {@link isAuiError} rather than `instanceof` to recognise one:
  * the brand holds across two copies of the package.
  */
-export abstract class AuiError extends Error implements AuiErrorInit {
+export abstract class AuiError extends Error {
   // The optional facts below are `declare`d: an error has an own property only for what it knows.
-  /** What kind of failure this is. */
-  abstract readonly kind: AuiErrorKind;
-  /** Whether repeating the same operation may succeed. */
-  abstract readonly retryable: boolean;
+  /** What kind of failure this is (each class has one; see the class's static `kind`). */
+  readonly kind: AuiErrorKind;
+  /**
+   * Whether repeating the same operation may succeed: computed once, from the kind and the facts, by
+   * {@link retryableFor}, so `err.retryable === isRetryable(err)` for every aui-rx error.
+   */
+  readonly retryable: boolean;
   /** HTTP status or error-frame `status_code`. */
   declare readonly status?: number;
   /** WebSocket close code. */
@@ -85,8 +120,13 @@ export abstract class AuiError extends Error implements AuiErrorInit {
   /** @internal brand checked by {@link isAuiError}. */
   readonly [BRAND] = true;
 
+  /** The kind of the errors of this class. */
+  static readonly kind: AuiErrorKind;
+
   constructor(message: string, init: AuiErrorInit = {}) {
     super(message);
+    this.kind = (new.target as unknown as { readonly kind: AuiErrorKind }).kind;
+    this.retryable = retryableFor(this.kind, init);
     // Define `cause` non-enumerable so JSON.stringify and structured logs never walk into it.
     if (init.cause !== undefined) {
       Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false, writable: true, configurable: true });
@@ -112,50 +152,50 @@ export abstract class AuiError extends Error implements AuiErrorInit {
 /** HTTP 401/403, handshake 401/403, close 1008 with no other detail, error frame 401/403. Never retried. */
 export class AuiAuthenticationError extends AuiError {
   override readonly name = 'AuiAuthenticationError';
-  readonly kind = 'authentication' as const;
-  readonly retryable = false;
+  static override readonly kind = 'authentication' as const;
+  declare readonly kind: 'authentication';
 }
 
 /** HTTP 422, error frame 422, or bad arguments caught before any request. Never retried. */
 export class AuiValidationError extends AuiError {
   override readonly name = 'AuiValidationError';
-  readonly kind = 'validation' as const;
-  readonly retryable = false;
+  static override readonly kind = 'validation' as const;
+  declare readonly kind: 'validation';
 }
 
 /** HTTP 400 or error frame 400, e.g. content moderation (details in `body.extra_data`). Never retried. */
 export class AuiApplicationError extends AuiError {
   override readonly name = 'AuiApplicationError';
-  readonly kind = 'application' as const;
-  readonly retryable = false;
+  static override readonly kind = 'application' as const;
+  declare readonly kind: 'application';
 }
 
 /** HTTP 5xx, close 1011 or error frame 500. Retryable. */
 export class AuiServerError extends AuiError {
   override readonly name = 'AuiServerError';
-  readonly kind = 'server' as const;
-  readonly retryable = true;
+  static override readonly kind = 'server' as const;
+  declare readonly kind: 'server';
 }
 
 /** HTTP 429; `retryAfterMs` comes from `Retry-After`. Retryable. */
 export class AuiRateLimitError extends AuiError {
   override readonly name = 'AuiRateLimitError';
-  readonly kind = 'rate-limit' as const;
-  readonly retryable = true;
+  static override readonly kind = 'rate-limit' as const;
+  declare readonly kind: 'rate-limit';
 }
 
 /** Network failure, failed handshake, abnormal or unexpected close, or a client closed under a turn. Retryable. */
 export class AuiConnectionError extends AuiError {
   override readonly name = 'AuiConnectionError';
-  readonly kind = 'connection' as const;
-  readonly retryable = true;
+  static override readonly kind = 'connection' as const;
+  declare readonly kind: 'connection';
 }
 
 /** A connect, idle or request deadline passed; `phase` says which. Retryable. */
 export class AuiTimeoutError extends AuiError {
   override readonly name = 'AuiTimeoutError';
-  readonly kind = 'timeout' as const;
-  readonly retryable = true;
+  static override readonly kind = 'timeout' as const;
+  declare readonly kind: 'timeout';
   /** Which deadline passed. */
   readonly phase: AuiTimeoutPhase;
 
@@ -172,8 +212,8 @@ export class AuiTimeoutError extends AuiError {
 /** A body or frame that is not JSON or fails its schema (`issues` lists why). Never retried. */
 export class AuiProtocolError extends AuiError {
   override readonly name = 'AuiProtocolError';
-  readonly kind = 'protocol' as const;
-  readonly retryable = false;
+  static override readonly kind = 'protocol' as const;
+  declare readonly kind: 'protocol';
 }
 
 /**
@@ -188,12 +228,13 @@ export function isAuiError(value: unknown): value is AuiError {
 }
 
 /**
- * The retry policy in one place: true for an aui-rx error whose kind may succeed on a retry
- * (server, rate-limit, connection, timeout). A 1008 close is never retryable, whatever its class.
+ * Whether `value` is an aui-rx error that a retry may fix: exactly its `retryable` field (computed by
+ * {@link retryableFor}: kinds server, rate-limit, connection and timeout, never a 1008 close, never an
+ * error marked final). False for anything that is not an aui-rx error.
  *
  * @example
  * isRetryable(new AuiServerError('boom', { closeCode: 1011 })); // true
  */
 export function isRetryable(value: unknown): boolean {
-  return isAuiError(value) && value.retryable && value.closeCode !== 1008;
+  return isAuiError(value) && value.retryable === true;
 }

@@ -10,6 +10,7 @@ import {
   AuiValidationError,
   isAuiError,
   isRetryable,
+  retryableFor,
 } from '../lib/errors';
 
 describe('error family', () => {
@@ -50,7 +51,7 @@ describe('error family', () => {
     });
     expect(error).toMatchObject({ status: 500, closeCode: 1011, reason: 'internal', body: { status_code: 500 }, taskId: 't1', retryAfterMs: 250 });
     const bare = new AuiServerError('bare');
-    expect(Object.keys(bare)).toEqual(['name', 'kind', 'retryable']);
+    expect(Object.keys(bare).sort()).toEqual(['kind', 'name', 'retryable']);
     expect('status' in bare).toBe(false);
     expect(bare.toJSON()).toEqual({ name: 'AuiServerError', kind: 'server', message: 'bare', retryable: true });
   });
@@ -71,6 +72,27 @@ describe('error family', () => {
     expect(isAuiError({ kind: 'server' })).toBe(false);
     expect(isAuiError(null)).toBe(false);
     expect(isAuiError('AuiServerError')).toBe(false);
+  });
+
+  it('retryable is computed once by retryableFor, so err.retryable === isRetryable(err) always', () => {
+    const cases = [
+      new AuiServerError('frame 500, close 1008', { status: 500, closeCode: 1008 }),
+      new AuiConnectionError('client closed', { retryable: false }),
+      new AuiConnectionError('lost', { closeCode: 1006 }),
+      new AuiProtocolError('bad', { closeCode: 1011 }),
+      new AuiRateLimitError('slow down', { retryAfterMs: 10 }),
+      new AuiTimeoutError('late', 'idle', { closeCode: 1008 }),
+    ];
+    expect(cases.map((e) => e.retryable)).toEqual([false, false, true, false, true, false]);
+    for (const error of cases) expect(error.retryable).toBe(isRetryable(error));
+    expect(retryableFor('server', {})).toBe(true);
+    expect(retryableFor('validation', {})).toBe(false);
+    expect(new AuiConnectionError('x', { retryable: false }).toJSON()).toMatchObject({ retryable: false });
+    expect(Object.keys(new AuiConnectionError('x', { retryable: false }))).not.toContain('retryable: false');
+  });
+
+  it('each class has its kind as a static, read by the constructor', () => {
+    expect([AuiServerError.kind, AuiTimeoutError.kind, new AuiTimeoutError('x', 'connect').kind]).toEqual(['server', 'timeout', 'timeout']);
   });
 
   it('isRetryable: never for a 1008 close, never for non-aui values', () => {

@@ -1,77 +1,180 @@
-import { isRetryable } from '../../../lib/errors.js';
-import type { TurnFault } from '../../../lib/testing/fake-faults.js';
-import { mapCloseToError, isPayloadTooLarge, type SocketCloseEvent } from '../../../lib/transports/websocket/map-close-to-error.js';
-import { ERROR_400_MODERATION, ERROR_500, FRAME_ERROR, FRAME_ERROR_401 } from '../../helpers/fixtures.js';
-import { WsHarness, outcome } from '../../helpers/ws-server.js';
+import { inspect } from 'node:util';
+import { AuiProtocolError, AuiServerError, AuiTimeoutError, isRetryable, type AuiError } from '../lib/errors.js';
+import {
+  createAuiError,
+  failureError,
+  inContext,
+  isAuthFailure,
+  isPayloadTooLarge,
+  isServerFailure,
+  kindForCloseCode,
+  kindForStatus,
+  type SocketCloseEvent,
+} from '../lib/failure-policy.js';
+import type { TurnFault } from '../lib/testing/fake-faults.js';
+import { ERROR_400_MODERATION, ERROR_500, FRAME_ERROR, FRAME_ERROR_401 } from './helpers/fixtures.js';
+import { CLOSE_ROWS, STATUS_ROWS, expectedForClose, expectedForFrame, expectedForStatus } from './helpers/wire-classification.js';
+import { WsHarness, outcome } from './helpers/ws-server.js';
 
 const closed = (code: number, extra: Partial<SocketCloseEvent> = {}): SocketCloseEvent => ({ code, reason: '', opened: true, ...extra });
+const socket = (close?: SocketCloseEvent, errorFrame?: { status_code: number } & Record<string, unknown>, taskId = 't1'): AuiError =>
+  failureError({ source: 'socket', close, errorFrame }, { taskId });
+const http = (status: number, body: unknown = {}): AuiError =>
+  failureError({ source: 'http', status, statusText: '', body, request: 'GET /api/v1/external/tasks' }, { taskId: 't1' });
+const handshake = (status: number): AuiError => socket(closed(1006, { opened: false, handshakeStatus: status }));
 
-describe('mapCloseToError (unit)', () => {
+/** Every status the table must place: the named rows, each class's edges, and what is not an error status. */
+const STATUSES = [...Object.keys(STATUS_ROWS).map(Number), 0, 99, 100, 101, 199, 200, 204, 299, 300, 301, 302, 304, 399, 406, 418, 451, 499, 501, 511, 599, 600, 999, 401.5];
+
+describe('the one status table (wire reference §5), identical for HTTP, handshake and error frames', () => {
+  it.each(STATUSES)('status %p', (status) => {
+    const expected = expectedForStatus(status);
+    expect(kindForStatus(status)).toBe(expected.kind);
+    const viaHttp = http(status);
+    const viaHandshake = handshake(status);
+    const viaFrame = socket(undefined, { status_code: status, message: 'x' });
+    const viaFrame1011 = socket(closed(1011), { status_code: status, message: 'x' });
+    const viaFrame1008 = socket(closed(1008), { status_code: status, message: 'x' });
+    for (const error of [viaHttp, viaHandshake, viaFrame, viaFrame1011]) {
+      expect({ name: error.name, kind: error.kind, retryable: error.retryable, status: error.status }).toEqual({
+        name: expected.name,
+        kind: expected.kind,
+        retryable: expected.retryable,
+        status,
+      });
+    }
+    const with1008 = expectedForFrame(status, 1008);
+    expect([viaFrame1008.name, viaFrame1008.retryable, viaFrame1008.closeCode]).toEqual([with1008.name, false, 1008]);
+  });
+
+  it.each(Object.keys(CLOSE_ROWS).map(Number))('close %p without an error frame', (code) => {
+    const expected = expectedForClose(code);
+    const error = socket(closed(code));
+    expect(kindForCloseCode(code)).toBe(expected.kind);
+    expect([error.name, error.kind, error.retryable, error.closeCode]).toEqual([expected.name, expected.kind, expected.retryable, code]);
+  });
+
+  it('err.retryable === isRetryable(err) for every outcome the policy can produce', () => {
+    const all: AuiError[] = [];
+    for (const status of STATUSES) all.push(http(status), handshake(status));
+    for (const code of [...Object.keys(CLOSE_ROWS).map(Number), 3000, 4500]) {
+      all.push(socket(closed(code)), socket(closed(code, { opened: false })));
+      for (const status of STATUSES) all.push(socket(closed(code), { status_code: status }));
+    }
+    all.push(socket(closed(1006, { opened: false, connectTimeoutMs: 10 })), socket(undefined, undefined));
+    for (const error of all) expect([error.name, error.retryable]).toEqual([error.name, isRetryable(error)]);
+    expect(all.length).toBeGreaterThan(700);
+  });
+
+  it('an error frame with null members still classifies by its status and keeps the close code', () => {
+    const frame = { status_code: 401, message: null, description: null, extra_data: null } as unknown as { status_code: number };
+    expect(socket(closed(1008), frame)).toMatchObject({ name: 'AuiAuthenticationError', status: 401, closeCode: 1008, retryable: false });
+  });
+});
+
+describe('failureError (socket)', () => {
   it.each([
     ['close 1008, no frame', { close: closed(1008, { reason: 'Invalid API key' }) }, 'AuiAuthenticationError', { closeCode: 1008, reason: 'Invalid API key' }],
     ['frame 401 + 1008', { close: closed(1008), errorFrame: FRAME_ERROR_401 }, 'AuiAuthenticationError', { closeCode: 1008, status: 401 }],
-    ['frame 403 + 1008', { close: closed(1008), errorFrame: { status_code: 403, message: 'no' } }, 'AuiAuthenticationError', { closeCode: 1008, status: 403 }],
     ['frame 422 + 1008', { close: closed(1008), errorFrame: FRAME_ERROR }, 'AuiValidationError', { closeCode: 1008, status: 422, body: FRAME_ERROR }],
-    ['frame 400 + 1008', { close: closed(1008), errorFrame: ERROR_400_MODERATION }, 'AuiApplicationError', { closeCode: 1008, status: 400 }],
-    ['frame 500 + 1008', { close: closed(1008), errorFrame: ERROR_500 }, 'AuiServerError', { closeCode: 1008, status: 500 }],
-    ['frame 500 + 1011', { close: closed(1011), errorFrame: ERROR_500 }, 'AuiServerError', { closeCode: 1011, status: 500 }],
-    ['frame 429', { close: closed(1008), errorFrame: { status_code: 429 } }, 'AuiRateLimitError', { closeCode: 1008, status: 429 }],
-    ['close 1011, no frame', { close: closed(1011) }, 'AuiServerError', { closeCode: 1011 }],
-    ['close 1006', { close: closed(1006) }, 'AuiConnectionError', { closeCode: 1006 }],
-    ['close 1001', { close: closed(1001) }, 'AuiConnectionError', { closeCode: 1001 }],
-    ['close 1000 mid-turn', { close: closed(1000) }, 'AuiConnectionError', { closeCode: 1000 }],
-    ['close 4001', { close: closed(4001) }, 'AuiConnectionError', { closeCode: 4001 }],
-    ['close 1009', { close: closed(1009) }, 'AuiProtocolError', { closeCode: 1009 }],
-    ['handshake 401', { close: closed(1006, { opened: false, handshakeStatus: 401 }) }, 'AuiAuthenticationError', { status: 401 }],
-    ['handshake 403', { close: closed(1006, { opened: false, handshakeStatus: 403 }) }, 'AuiAuthenticationError', { status: 403 }],
-    ['handshake 404', { close: closed(1006, { opened: false, handshakeStatus: 404 }) }, 'AuiConnectionError', { status: 404 }],
+    ['frame 400 + 1011', { close: closed(1011), errorFrame: ERROR_400_MODERATION }, 'AuiApplicationError', { closeCode: 1011, status: 400, retryable: false }],
+    ['frame 500 + 1008', { close: closed(1008), errorFrame: ERROR_500 }, 'AuiServerError', { closeCode: 1008, status: 500, retryable: false }],
+    ['frame 500 + 1011', { close: closed(1011), errorFrame: ERROR_500 }, 'AuiServerError', { closeCode: 1011, status: 500, retryable: true }],
+    ['frame 408 + 1011', { close: closed(1011), errorFrame: { status_code: 408 } }, 'AuiTimeoutError', { closeCode: 1011, status: 408, phase: 'request' }],
+    ['handshake 404', { close: closed(1006, { opened: false, handshakeStatus: 404 }) }, 'AuiApplicationError', { status: 404, retryable: false }],
+    ['handshake 503', { close: closed(1006, { opened: false, handshakeStatus: 503 }) }, 'AuiServerError', { status: 503, retryable: true }],
     ['never opened', { close: closed(1006, { opened: false }) }, 'AuiConnectionError', { closeCode: 1006 }],
     ['connect timeout', { close: closed(1006, { opened: false, connectTimeoutMs: 500 }) }, 'AuiTimeoutError', { phase: 'connect' }],
     ['frame, no close', { errorFrame: FRAME_ERROR }, 'AuiValidationError', { status: 422 }],
+    ['invalid UTF-8 reported by the socket', { close: closed(1006, { error: Object.assign(new Error('bad'), { code: 'WS_ERR_INVALID_UTF8' }) }) }, 'AuiProtocolError', { closeCode: 1007, retryable: false }],
   ] as const)('%s → %s', (_label, input, name, fields) => {
-    const error = mapCloseToError({ ...input, taskId: 't1' });
+    const error = failureError({ source: 'socket', ...input }, { taskId: 't1' });
     expect(error).toMatchObject({ name, taskId: 't1', ...fields });
     expect(error.message.length).toBeGreaterThan(10);
   });
 
   it('an error frame without a close has no closeCode', () => {
-    expect(mapCloseToError({ errorFrame: FRAME_ERROR }).closeCode).toBeUndefined();
-  });
-
-  it('1008 is never retryable, whatever the class; 1011 is', () => {
-    expect(isRetryable(mapCloseToError({ close: closed(1008), errorFrame: ERROR_500 }))).toBe(false);
-    expect(isRetryable(mapCloseToError({ close: closed(1011) }))).toBe(true);
-    expect(isRetryable(mapCloseToError({ close: closed(1011), errorFrame: ERROR_500 }))).toBe(true);
+    expect(socket(undefined, FRAME_ERROR).closeCode).toBeUndefined();
   });
 
   it('a payload error reported by the socket becomes AuiProtocolError 1009 even when the close says 1006', () => {
     const error = Object.assign(new RangeError('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
     expect(isPayloadTooLarge(error)).toBe(true);
-    expect(mapCloseToError({ close: closed(1006, { error }), maxPayloadBytes: 1024 })).toMatchObject({
+    expect(failureError({ source: 'socket', close: closed(1006, { error }), maxPayloadBytes: 1024 })).toMatchObject({
       name: 'AuiProtocolError',
       closeCode: 1009,
       message: expect.stringContaining('1024 bytes'),
     });
   });
 
-  it('scrubs the key from server-supplied reason and frame text', () => {
-    const key = 'API_KEY_SECRET';
-    const error = mapCloseToError({
-      close: closed(1008, { reason: `bad key ${key}` }),
-      errorFrame: { status_code: 401, message: `key ${key} rejected` },
-      secret: key,
-    });
-    expect(error.message).not.toContain(key);
-    expect(error.reason).not.toContain(key);
-    expect(error.body).toEqual({ status_code: 401, message: `key ${key} rejected` }); // the frame itself is kept verbatim
-  });
-
   it('keeps the socket error as a non-enumerable cause', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    const error = mapCloseToError({ close: closed(1006, { opened: false, error: cause }) });
+    const error = socket(closed(1006, { opened: false, error: cause }));
     expect(error.message).toContain('ECONNREFUSED');
     expect((error as { cause?: unknown }).cause).toBe(cause);
     expect(Object.keys(error)).not.toContain('cause');
+  });
+});
+
+describe('the key never survives, in any form or rendering', () => {
+  const renderings = (error: AuiError): string[] => {
+    const cause = (error as { cause?: unknown }).cause;
+    return [error.message, String(error), String(error.stack), JSON.stringify(error), inspect(error, { depth: 10 }), inspect(cause, { depth: 10 }), String(cause)];
+  };
+  const expectClean = (error: AuiError, key: string): void => {
+    for (const text of renderings(error)) {
+      expect(text).not.toContain(key);
+      expect(text).not.toContain(encodeURIComponent(key));
+      expect(text.toLowerCase()).not.toContain(key.toLowerCase());
+    }
+  };
+
+  it.each(['k3y!/+', 'API_KEY_01SECRET/+=ÄÖ', 'abc123'])('key %p: frame, close reason, body, issues, cause, reason phrase', (key) => {
+    const echo = `bad ${key} and ${encodeURIComponent(key)} and ${new URLSearchParams({ k: key }).toString().slice(2)}`;
+    const ctx = { taskId: 't1', secret: key };
+    expectClean(failureError({ source: 'socket', close: closed(1008, { reason: echo }), errorFrame: { status_code: 401, message: echo } }, ctx), key);
+    expectClean(failureError({ source: 'socket', close: closed(1011, { reason: echo, error: new Error(echo) }) }, ctx), key);
+    expectClean(failureError({ source: 'http', status: 500, statusText: echo, body: { detail: echo, [key]: [echo] }, request: 'GET /x' }, ctx), key);
+    let parseError: unknown;
+    try {
+      JSON.parse(`{"k": ${key}}`);
+    } catch (e) {
+      parseError = e;
+    }
+    expectClean(createAuiError('protocol', `body ${echo}`, { cause: parseError, issues: [{ path: [key], message: echo }] }, ctx), key);
+    expectClean(createAuiError('connection', 'wrapped', { cause: Object.assign(new Error('outer'), { cause: new Error(echo) }) }, ctx), key);
+  });
+
+  it('inContext re-makes a parser error with the task and without the key', () => {
+    const key = 'API_KEY_SHORTX';
+    const raw = new AuiProtocolError(`Frame ${key} is not valid JSON`, { body: key, cause: new SyntaxError(`"${key}" is not valid JSON`) });
+    const error = inContext(raw, { taskId: 't9', secret: key });
+    expect(error).toMatchObject({ name: 'AuiProtocolError', taskId: 't9', retryable: false });
+    expectClean(error, key);
+    const timeout = inContext(new AuiTimeoutError('late', 'idle'), { taskId: 't9' }) as AuiTimeoutError;
+    expect([timeout.phase, timeout.retryable]).toEqual(['idle', true]);
+    expect(inContext(new Error('foreign'), { taskId: 't9' })).toMatchObject({ name: 'AuiConnectionError', taskId: 't9' });
+  });
+});
+
+describe('operator predicates', () => {
+  it('isServerFailure: close 1011 or (http) 5xx, and only when retryable', () => {
+    expect(isServerFailure(socket(closed(1011)))).toBe(true);
+    expect(isServerFailure(socket(closed(1011), ERROR_400_MODERATION))).toBe(false);
+    expect(isServerFailure(socket(closed(1011), FRAME_ERROR))).toBe(false);
+    expect(isServerFailure(socket(closed(1008), ERROR_500))).toBe(false);
+    expect(isServerFailure(http(503))).toBe(false);
+    expect(isServerFailure(http(503), true)).toBe(true);
+    expect(isServerFailure(new AuiServerError('x', { closeCode: 1011, retryable: false }))).toBe(false);
+    expect(isServerFailure(Object.assign(new Error('x'), { closeCode: 1011 }))).toBe(false);
+  });
+
+  it('isAuthFailure: any 1008, any authentication kind', () => {
+    expect(isAuthFailure(socket(closed(1008), ERROR_500))).toBe(true);
+    expect(isAuthFailure(socket(closed(4001)))).toBe(true);
+    expect(isAuthFailure(http(401))).toBe(true);
+    expect(isAuthFailure(socket(closed(1011)))).toBe(false);
+    expect(isAuthFailure(Object.assign(new Error('foreign'), { closeCode: 1008 }))).toBe(false);
   });
 });
 

@@ -6,9 +6,16 @@
  * @packageDocumentation
  */
 import { Observable, asyncScheduler, retry, tap, throwError, timer } from 'rxjs';
-import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { isAuiError } from '../errors.js';
-import type { RestartStreamEvent } from '../stream-event.js';
+import type { RestartStreamEvent, TextStreamEvent } from '../stream-event.js';
+
+/**
+ * What a retry operator emits for a source of `T`: `T`, plus a {@link RestartStreamEvent} when `T` can
+ * be a `text` {@link TextStreamEvent} (a stream of `StreamEvent`). Any other stream keeps its type: no
+ * restart event is ever emitted into it.
+ */
+export type WithRestart<T> = [Extract<T, TextStreamEvent>] extends [never] ? T : T | RestartStreamEvent;
 
 /** How a retry operator waits between attempts and how many it makes. */
 export interface BackoffConfig {
@@ -46,14 +53,18 @@ export interface BackoffConfig {
    */
   readonly scheduler?: SchedulerLike;
   /**
-   * Whether a value emitted by the source resets both the retry count and the backoff exponent.
-   * @default true
+   * Whether a value emitted by the source resets both the retry count and the backoff exponent. Off by
+   * default: the budget is per subscription, so text events never refill it and `count: 3` means at
+   * most 4 sends of a message. Turn it on for long-lived compositions that should recover again and
+   * again.
+   * @default false
    */
   readonly resetOnSuccess?: boolean;
   /**
    * Whether to emit a `{ kind: 'restart' }` {@link RestartStreamEvent} before resubscribing when the
    * failed attempt had already emitted `text` stream events, so consumers drop the partial reply.
-   * Only ever emitted after a `text` event was seen, so other streams never receive one.
+   * Only ever emitted after a `text` event was seen, so other streams never receive one (and their
+   * type says so: see {@link WithRestart}).
    * @default true
    */
   readonly restartEvents?: boolean;
@@ -77,7 +88,7 @@ export const BACKOFF_DEFAULTS = {
   initialDelayMs: 500,
   maxDelayMs: 8000,
   jitter: true,
-  resetOnSuccess: true,
+  resetOnSuccess: false,
   restartEvents: true,
 } as const;
 
@@ -124,11 +135,12 @@ export function backoffDelay(attempt: number, config: ResolvedBackoffConfig, err
   return Math.floor(unit * ceiling);
 }
 
-/** A value that looks like a `text` StreamEvent (checked structurally: the engine is generic). */
+/** The task of a `text` StreamEvent (checked structurally, as {@link WithRestart} types it), else undefined. */
 function textEventTaskId(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const event = value as { kind?: unknown; taskId?: unknown };
-  return event.kind === 'text' && typeof event.taskId === 'string' ? event.taskId : undefined;
+  const event = value as Partial<Record<keyof TextStreamEvent, unknown>>;
+  const isText = event.kind === 'text' && typeof event.text === 'string' && typeof event.delta === 'string';
+  return isText && typeof event.taskId === 'string' ? event.taskId : undefined;
 }
 
 function isRestartEvent(value: unknown): boolean {
@@ -144,10 +156,10 @@ function isRestartEvent(value: unknown): boolean {
  * @example
  * source$.pipe(retryWithBackoff((e) => isAuiError(e) && e.status === 503, { count: 2 }));
  */
-export function retryWithBackoff<T>(shouldRetry: (error: unknown) => boolean, config: BackoffConfig = {}): MonoTypeOperatorFunction<T> {
+export function retryWithBackoff<T>(shouldRetry: (error: unknown) => boolean, config: BackoffConfig = {}): OperatorFunction<T, WithRestart<NoInfer<T>>> {
   const options = resolveBackoffConfig(config);
   return (source) =>
-    new Observable<T>((subscriber) => {
+    new Observable<WithRestart<T>>((subscriber) => {
       // Per subscription: the task of the last text event since the last (re)start, and restarts so far.
       let partialTaskId: string | undefined;
       let restarts = 0;
@@ -156,8 +168,9 @@ export function retryWithBackoff<T>(shouldRetry: (error: unknown) => boolean, co
         restarts += 1;
         const event: RestartStreamEvent = { kind: 'restart', taskId: partialTaskId, attempt: restarts };
         partialTaskId = undefined;
-        // Sent straight to the subscriber, not through `retry`, so it never counts as a success.
-        subscriber.next(event as unknown as T);
+        // Sent straight to the subscriber, not through `retry`, so it never counts as a success. Only
+        // reached after a text event, so `T` includes TextStreamEvent and WithRestart<T> includes it.
+        subscriber.next(event as WithRestart<T>);
       };
       return source
         .pipe(
@@ -175,6 +188,11 @@ export function retryWithBackoff<T>(shouldRetry: (error: unknown) => boolean, co
                 : throwError(() => error),
           }),
         )
-        .subscribe(subscriber);
+        .subscribe({
+          // T is one of the members of WithRestart<T>, which TypeScript cannot see through the condition.
+          next: (value) => subscriber.next(value as WithRestart<T>),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
     });
 }

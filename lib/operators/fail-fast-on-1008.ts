@@ -6,7 +6,8 @@
  */
 import { Observable } from 'rxjs';
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { isAuiError, type AuiError } from '../errors.js';
+import type { AuiError } from '../errors.js';
+import { isAuthFailure } from '../failure-policy.js';
 
 /** Options of {@link failFastOn1008}. */
 export interface FailFastOn1008Config {
@@ -29,13 +30,8 @@ export interface FailFastOn1008Operator<T> extends MonoTypeOperatorFunction<T> {
   reset(): void;
 }
 
-/** Whether `error` is one {@link failFastOn1008} latches on: close 1008, or any `authentication` error. */
-export function isAuthFailure(error: unknown): error is AuiError {
-  return isAuiError(error) && (error.closeCode === 1008 || error.kind === 'authentication');
-}
-
 /**
- * Lets a 1008 close or any `authentication` aui-rx error through at once, calls `onFailure` once, and
+ * Lets a 1008 close or any `authentication` aui-rx error (the failure policy's `isAuthFailure`) through at once, calls `onFailure` once, and
  * latches: every later subscription through this operator instance (a downstream `retry()`, another
  * subscriber of the same piped Observable, another pipe using the same instance) errors at once with the
  * same error without subscribing the source. The latch lives in the instance: call `failFastOn1008()`

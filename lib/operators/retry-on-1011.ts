@@ -3,36 +3,32 @@
  *
  * @packageDocumentation
  */
-import type { MonoTypeOperatorFunction } from 'rxjs';
-import { isAuiError } from '../errors.js';
-import { retryWithBackoff, type BackoffConfig } from './backoff.js';
+import type { OperatorFunction } from 'rxjs';
+import { isServerFailure } from '../failure-policy.js';
+import { retryWithBackoff, type BackoffConfig, type WithRestart } from './backoff.js';
 
 /** Options of {@link retryOn1011}: the shared backoff options plus `http`. */
 export interface RetryOn1011Config extends BackoffConfig {
   /**
-   * Also retry an aui-rx error with an HTTP 5xx `status` and no `closeCode` (a failed REST call).
+   * Also retry a retryable aui-rx error with an HTTP 5xx `status` and no `closeCode` (a failed REST call).
    * @default false
    */
   readonly http?: boolean;
 }
 
-/** Whether `error` is one {@link retryOn1011} retries: close 1011, or (with `http`) an HTTP 5xx. */
-export function isRetryableBy1011(error: unknown, http = false): boolean {
-  if (!isAuiError(error)) return false;
-  if (error.closeCode !== undefined) return error.closeCode === 1011;
-  return http && typeof error.status === 'number' && error.status >= 500 && error.status <= 599;
-}
-
 /**
- * Resubscribes when an aui-rx error has `closeCode === 1011` (or, with `http: true`, an HTTP 5xx and no
- * close code), waiting `min(maxDelayMs, initialDelayMs * 2^n)` (full jitter by default) before retry `n`.
- * Every other error, 1008 above all, passes through at once. A retried turn that had streamed text
- * first emits a `restart` event (see `accumulateText`).
+ * Resubscribes when a retryable aui-rx error has `closeCode === 1011` (or, with `http: true`, an HTTP
+ * 5xx and no close code), waiting `min(maxDelayMs, initialDelayMs * 2^n)` (full jitter by default)
+ * before retry `n`; the failure policy decides (`isServerFailure`). Every other error passes through at
+ * once: 1008 above all, and every error whose `retryable` is false whatever its close code (an error
+ * frame 400/422 followed by 1011). The budget is per subscription (`count` 3: at most 4 sends). A
+ * retried turn that had streamed text first emits a `restart` event (see `accumulateText`); only a
+ * stream of `StreamEvent` can receive one, and the result type says so.
  *
  * @example
  * client.streamMessage({ task_id, text }).pipe(failFastOn1008(), retryOn1011({ count: 3 }), accumulateText());
  */
-export function retryOn1011<T>(config: RetryOn1011Config = {}): MonoTypeOperatorFunction<T> {
+export function retryOn1011<T>(config: RetryOn1011Config = {}): OperatorFunction<T, WithRestart<NoInfer<T>>> {
   const http = config.http ?? false;
-  return retryWithBackoff<T>((error) => isRetryableBy1011(error, http), config);
+  return retryWithBackoff<T>((error) => isServerFailure(error, http), config);
 }

@@ -10,10 +10,10 @@ const always = (): boolean => true;
 describe('resolveBackoffConfig', () => {
   it('fills the documented defaults', () => {
     const resolved = resolveBackoffConfig();
-    expect(resolved).toMatchObject({ count: 3, initialDelayMs: 500, maxDelayMs: 8000, jitter: true, resetOnSuccess: true, restartEvents: true });
+    expect(resolved).toMatchObject({ count: 3, initialDelayMs: 500, maxDelayMs: 8000, jitter: true, resetOnSuccess: false, restartEvents: true });
     expect(resolved.scheduler).toBe(asyncScheduler);
     expect(typeof resolved.random).toBe('function');
-    expect(BACKOFF_DEFAULTS).toEqual({ count: 3, initialDelayMs: 500, maxDelayMs: 8000, jitter: true, resetOnSuccess: true, restartEvents: true });
+    expect(BACKOFF_DEFAULTS).toEqual({ count: 3, initialDelayMs: 500, maxDelayMs: 8000, jitter: true, resetOnSuccess: false, restartEvents: true });
   });
 });
 
@@ -102,7 +102,7 @@ describe('retryWithBackoff', () => {
     });
   });
 
-  it('resets the exponent with the count after an emission (n restarts at 0)', () => {
+  it('with resetOnSuccess: true resets the exponent with the count after an emission (n restarts at 0)', () => {
     createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const attempts = [
         cold('-#', undefined, err1011), // fails at 1 → wait 500 (n=0)
@@ -113,7 +113,7 @@ describe('retryWithBackoff', () => {
       ];
       let i = 0;
       const source = defer(() => attempts[i++]!);
-      expectObservable(source.pipe(retryWithBackoff(always, { jitter: false, count: 2 }))).toBe('1503ms a 1503ms #', undefined, err1011);
+      expectObservable(source.pipe(retryWithBackoff(always, { jitter: false, count: 2, resetOnSuccess: true }))).toBe('1503ms a 1503ms #', undefined, err1011);
       ['^!', '501ms ^!', '1502ms ^--!', '2005ms ^!', '3006ms ^!'].forEach((marbles, k) => expectSubscriptions(attempts[k]!.subscriptions).toBe(marbles));
     });
   });
@@ -154,8 +154,9 @@ describe('retryWithBackoff', () => {
         const attempts = [cold('-a-#', values, e1011), cold('-#', values, e1011), cold('-b#', values, e1011), cold('-c-(f|)', values)];
         let i = 0;
         const source = defer(() => attempts[i++]!);
-        // 0: a@1, err@3 → r@503 (n=0); err@504, no new text → wait 1000 (n=1) → 1504: b@1505 resets, err@1506 → s@2006
-        expectObservable(source.pipe(retryWithBackoff(always, { jitter: false }))).toBe('-a 501ms r 1001ms b 500ms s c-(f|)', values);
+        // 0: a@1, err@3 → r@503 (n=0); err@504, no new text → wait 1000 (n=1) → 1504: b@1505 (refills
+        // nothing: the budget is per subscription), err@1506 → wait 2000 (n=2) → s@3506
+        expectObservable(source.pipe(retryWithBackoff(always, { jitter: false }))).toBe('-a 501ms r 1001ms b 2000ms s c-(f|)', values);
       });
     });
 
@@ -165,7 +166,7 @@ describe('retryWithBackoff', () => {
         let i = 0;
         const source = defer(() => attempts[i++]!);
         // a resets; err@3 → r + resubscribe @503 (n=0); err@504 → n=1: 1000 → 1504; err@1505 → 2 retries used
-        expectObservable(source.pipe(retryWithBackoff(always, { jitter: false, count: 2 }))).toBe('-a 501ms r 1001ms #', values, e1011);
+        expectObservable(source.pipe(retryWithBackoff(always, { jitter: false, count: 2, resetOnSuccess: true }))).toBe('-a 501ms r 1001ms #', values, e1011);
         expectSubscriptions(attempts[2]!.subscriptions).toBe('1504ms ^!');
       });
     });

@@ -1,7 +1,8 @@
 import { config as rxConfig, lastValueFrom, retry, type Observable } from 'rxjs';
 import { AuiClient } from '../../lib/client.js';
 import { AuiAuthenticationError, AuiConnectionError, AuiServerError } from '../../lib/errors.js';
-import { failFastOn1008, isAuthFailure } from '../../lib/operators/fail-fast-on-1008.js';
+import { failFastOn1008 } from '../../lib/operators/fail-fast-on-1008.js';
+import { isAuthFailure } from '../../lib/failure-policy.js';
 import { retryOn1011 } from '../../lib/operators/retry-on-1011.js';
 import { FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
 import { attemptsOf } from '../helpers/marble-attempts.js';

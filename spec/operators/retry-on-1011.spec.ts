@@ -1,4 +1,5 @@
-import { asyncScheduler, lastValueFrom, toArray } from 'rxjs';
+import { asyncScheduler, lastValueFrom, Observable, of, toArray } from 'rxjs';
+import type { RestartStreamEvent, StreamEvent, TextStreamEvent } from '../../lib/stream-event.js';
 import { AuiClient } from '../../lib/client.js';
 import {
   AuiApplicationError,
@@ -7,9 +8,10 @@ import {
   AuiProtocolError,
   AuiServerError,
   AuiTimeoutError,
+  AuiValidationError,
 } from '../../lib/errors.js';
 import { accumulateText } from '../../lib/operators/accumulate-text.js';
-import { isRetryableBy1011, retryOn1011 } from '../../lib/operators/retry-on-1011.js';
+import { retryOn1011 } from '../../lib/operators/retry-on-1011.js';
 import { agentReplyText } from '../../lib/testing/fake-agent.js';
 import { FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
 import { attemptsOf } from '../helpers/marble-attempts.js';
@@ -89,7 +91,7 @@ describe('retryOn1011', () => {
     });
   });
 
-  it('resetOnSuccess (default): an emission resets the count and the exponent', () => {
+  it('resetOnSuccess: true (opt-in): an emission resets the count and the exponent', () => {
     createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const a = [
         cold('-#', undefined, err1011),
@@ -98,7 +100,7 @@ describe('retryOn1011', () => {
         cold('-#', undefined, err1011),
         cold('-#', undefined, err1011),
       ] as const;
-      expectObservable(attemptsOf(...a).pipe(retryOn1011({ count: 2, jitter: false }))).toBe('1503ms x 1503ms #', undefined, err1011);
+      expectObservable(attemptsOf(...a).pipe(retryOn1011({ count: 2, jitter: false, resetOnSuccess: true }))).toBe('1503ms x 1503ms #', undefined, err1011);
       expectSubscriptions(a[0].subscriptions).toBe('^!'); // fails at 1 → 500 (n=0)
       expectSubscriptions(a[1].subscriptions).toBe('501ms ^!'); // fails at 502 → 1000 (n=1)
       expectSubscriptions(a[2].subscriptions).toBe('1502ms ^--!'); // x resets; fails at 1505 → 500 (n=0 again)
@@ -107,10 +109,10 @@ describe('retryOn1011', () => {
     });
   });
 
-  it('resetOnSuccess: false: the emission does not buy more retries', () => {
+  it('the budget is per subscription by default: an emission does not buy more retries', () => {
     createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const a = [cold('-#', undefined, err1011), cold('-#', undefined, err1011), cold('-x-#', undefined, err1011), cold('-#')] as const;
-      expectObservable(attemptsOf(...a).pipe(retryOn1011({ count: 2, jitter: false, resetOnSuccess: false }))).toBe(
+      expectObservable(attemptsOf(...a).pipe(retryOn1011({ count: 2, jitter: false }))).toBe(
         '1503ms x-#',
         undefined,
         err1011,
@@ -171,13 +173,19 @@ describe('retryOn1011', () => {
     });
 
     it('still passes 4xx, 1008 and other close codes at once', () => {
-      expect(isRetryableBy1011(new AuiApplicationError('moderated', { status: 400 }), true)).toBe(false);
-      expect(isRetryableBy1011(new AuiAuthenticationError('no', { status: 403 }), true)).toBe(false);
-      expect(isRetryableBy1011(new AuiServerError('frame 500 then close 1008', { status: 500, closeCode: 1008 }), true)).toBe(false);
-      expect(isRetryableBy1011(new AuiConnectionError('lost', { status: 502, closeCode: 1006 }), true)).toBe(false);
-      expect(isRetryableBy1011(new AuiServerError('frame 500 then 1011', { status: 500, closeCode: 1011 }), false)).toBe(true);
-      expect(isRetryableBy1011(new AuiServerError('http 599', { status: 599 }), true)).toBe(true);
-      expect(isRetryableBy1011(new AuiServerError('http 599', { status: 599 }), false)).toBe(false);
+      const passed = [
+        new AuiApplicationError('moderated', { status: 400 }),
+        new AuiAuthenticationError('no', { status: 403 }),
+        new AuiServerError('frame 500 then close 1008', { status: 500, closeCode: 1008 }),
+        new AuiConnectionError('lost', { status: 502, closeCode: 1006 }),
+      ];
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        for (const error of passed) {
+          const source = cold('--#', undefined, error);
+          expectObservable(source.pipe(retryOn1011({ http: true }))).toBe('--#', undefined, error);
+          expectSubscriptions(source.subscriptions).toBe('^-!');
+        }
+      });
     });
   });
 
@@ -205,6 +213,48 @@ describe('retryOn1011', () => {
         expectSubscriptions(explicit.subscriptions).toBe(['^-!', '502ms ^-!']);
       });
     });
+  });
+
+  it('budget per subscription: two text frames then 1011 for ever costs count + 1 attempts', () => {
+    const v = { a: textEvent('He', 'He'), b: textEvent('Hello', 'llo'), r: restartEvent(1), s: restartEvent(2), t: restartEvent(3) };
+    createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const attempts = [0, 1, 2, 3].map(() => cold('-a-b-#', v, err1011));
+      // Attempt n streams a@+1, b@+3, fails @+5, waits 500·2^n, restarts. Text never refills the budget.
+      expectObservable(attemptsOf(...attempts).pipe(retryOn1011({ jitter: false }))).toBe(
+        '-a-b 501ms ra-b 1001ms sa-b 2001ms ta-b-#',
+        v,
+        err1011,
+      );
+      ['^----!', '505ms ^----!', '1510ms ^----!', '3515ms ^----!'].forEach((m, k) => expectSubscriptions(attempts[k]!.subscriptions).toBe(m));
+    });
+  });
+
+  it('a non-retryable error passes through at once even when a 1011 close follows it', () => {
+    const frame400then1011 = new AuiApplicationError('moderated', { status: 400, closeCode: 1011 });
+    const frame422then1011 = new AuiValidationError('bad', { status: 422, closeCode: 1011 });
+    const closed = new AuiConnectionError('client closed', { retryable: false, closeCode: 1011 });
+    createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      for (const error of [frame400then1011, frame422then1011, closed]) {
+        const source = cold('-#', undefined, error);
+        expectObservable(source.pipe(retryOn1011())).toBe('-#', undefined, error);
+        expectSubscriptions(source.subscriptions).toBe('^!');
+      }
+    });
+  });
+
+  it('types: a restart event is only ever emitted into a stream of StreamEvent', () => {
+    const numbers: Observable<number> = of(1).pipe(retryOn1011());
+    const events: Observable<StreamEvent> = of<StreamEvent>(textEvent('a', 'a')).pipe(retryOn1011());
+    const texts: Observable<TextStreamEvent | RestartStreamEvent> = of(textEvent('a', 'a')).pipe(retryOn1011());
+    // @ts-expect-error a stream of numbers stays a stream of numbers: no restart can be pushed into it
+    const wrong: Observable<StreamEvent> = of(1).pipe(retryOn1011());
+    expect([numbers, events, texts, wrong].every((o) => o instanceof Observable)).toBe(true);
+    const seen: unknown[] = [];
+    createTestScheduler().run(({ cold }) => {
+      const a = cold('-x-#', { x: { kind: 'text', taskId: 't' } }, err1011); // not a whole TextStreamEvent
+      attemptsOf(a, cold('-|')).pipe(retryOn1011({ jitter: false })).subscribe((value) => seen.push(value));
+    });
+    expect(seen).toEqual([{ kind: 'text', taskId: 't' }]);
   });
 
   it('emits a restart event when a turn that had streamed text is retried', () => {

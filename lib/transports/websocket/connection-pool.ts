@@ -11,7 +11,7 @@ import type { ResolvedOptions } from '../../options.js';
 import { encodeUserMessage } from '../../protocol/client-frames.js';
 import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
-import { mapCloseToError, type SocketCloseEvent } from './map-close-to-error.js';
+import { failureError, type SocketCloseEvent } from '../../failure-policy.js';
 import { PooledSocket, type PooledSocketOwner } from './pooled-socket.js';
 import { MAX_FRAME_BYTES } from './socket-connection.js';
 import { TurnStream, type TurnContext } from './turn-stream.js';
@@ -132,7 +132,7 @@ export class ConnectionPool {
     }
     const { taskId } = message;
     if (this.#closed) {
-      subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId }));
+      subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId, retryable: false }));
       return undefined;
     }
     const turn = new TurnStream(subscriber, taskId, message.json, this.#ctx);
@@ -171,7 +171,7 @@ export class ConnectionPool {
     this.#sockets.clear();
     this.#updateStats();
     for (const turn of victims) {
-      turn.fail(new AuiConnectionError('The client was closed before the reply was complete', { taskId: turn.taskId }));
+      turn.fail(new AuiConnectionError('The client was closed before the reply was complete', { taskId: turn.taskId, retryable: false }));
     }
     this.#state.next('closed');
     this.#state.complete();
@@ -199,7 +199,7 @@ export class ConnectionPool {
       for (const s of this.#sockets) if (s.state === 'connecting') connecting++;
       if (this.#queue.length > connecting) {
         const head = this.#queue.shift() as TurnStream;
-        head.fail(mapCloseToError({ close: event, taskId: head.taskId, secret: socket.apiKey, maxPayloadBytes: MAX_FRAME_BYTES }));
+        head.fail(failureError({ source: 'socket', close: event, maxPayloadBytes: MAX_FRAME_BYTES }, { taskId: head.taskId, secret: socket.apiKey }));
       }
     }
     this.#pump();

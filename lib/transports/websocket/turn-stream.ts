@@ -5,12 +5,11 @@
  * @packageDocumentation
  */
 import type { SchedulerAction, SchedulerLike, Subscriber, Subscription } from 'rxjs';
-import { AuiConnectionError, AuiTimeoutError, isAuiError, type AuiError } from '../../errors.js';
+import type { AuiError } from '../../errors.js';
 import { classifyServerFrame, parseFrameJson, textUpdateText, type ErrorFrame } from '../../protocol/server-frames.js';
 import type { StreamEvent } from '../../stream-event.js';
-import { mapCloseToError, type SocketCloseEvent } from './map-close-to-error.js';
+import { createAuiError, failureError, inContext, type SocketCloseEvent } from '../../failure-policy.js';
 import { TextTracker } from './text-tracker.js';
-import { redactSecret } from '../../internal/redact-secret.js';
 
 /**
  * How long a turn waits, after an error frame, for the close that should follow (ms). If no close
@@ -107,7 +106,7 @@ export class TurnStream {
     try {
       host.send(this.#frame);
     } catch (cause) {
-      this.#end(new AuiConnectionError('Could not send the message on the WebSocket', { taskId: this.taskId, cause }));
+      this.#end(createAuiError('connection', 'Could not send the message on the WebSocket', { cause }, { taskId: this.taskId, secret: host.apiKey }));
       return;
     }
     this.#lastFrameAt = this.#scheduler.now();
@@ -141,7 +140,7 @@ export class TurnStream {
     const errorFrame = this.#errorFrame;
     this.#finish();
     const secret = this.host?.apiKey;
-    this.#emitError(mapCloseToError({ close, errorFrame, taskId: this.taskId, maxPayloadBytes: this.#ctx.maxPayloadBytes, secret }));
+    this.#emitError(failureError({ source: 'socket', close, errorFrame, maxPayloadBytes: this.#ctx.maxPayloadBytes }, { taskId: this.taskId, secret }));
   }
 
   /** Ends the turn with `error` from outside (connect failure, client closed); no socket is touched. */
@@ -167,7 +166,7 @@ export class TurnStream {
   /** @internal The idle timeout is due (see {@link TurnStream.idleLeft}): the turn errors, the socket closes. */
   idleTimeout(): void {
     if (this.status !== 'running') return;
-    const error = new AuiTimeoutError(`No frame arrived for ${this.#ctx.idleMs} ms in the middle of a turn`, 'idle', { taskId: this.taskId });
+    const error = createAuiError('timeout', `No frame arrived for ${this.#ctx.idleMs} ms in the middle of a turn`, {}, { taskId: this.taskId }, 'idle');
     this.#end(error);
   }
 
@@ -175,7 +174,7 @@ export class TurnStream {
   errorFrameWaitOver(): void {
     if (this.status !== 'awaiting-close' || !this.#errorFrame) return;
     this.#errorFrameTimer = undefined;
-    const error = mapCloseToError({ errorFrame: this.#errorFrame, taskId: this.taskId, secret: this.host?.apiKey });
+    const error = failureError({ source: 'socket', errorFrame: this.#errorFrame }, { taskId: this.taskId, secret: this.host?.apiKey });
     this.#end(error);
   }
 
@@ -212,11 +211,9 @@ export class TurnStream {
     }
   }
 
-  /** The frame parsers know no task: stamp this turn's on their error (it was created for us). */
+  /** The frame parsers know neither task nor key: their error again, with this turn's task and no key. */
   #withTask(error: unknown): AuiError {
-    if (!isAuiError(error)) return new AuiConnectionError('Unexpected failure while reading a frame', { taskId: this.taskId, cause: error });
-    if (error.taskId === undefined) (error as { taskId?: string }).taskId = this.taskId;
-    return error;
+    return inContext(error, { taskId: this.taskId, secret: this.host?.apiKey });
   }
 
   /** Ends the turn with an error that leaves the socket out of step: the host closes it. */
@@ -228,9 +225,6 @@ export class TurnStream {
   }
 
   #emitError(error: AuiError): void {
-    // The one place a turn's error leaves: a key the server echoed in a frame never reaches the user.
-    const secret = this.host?.apiKey;
-    if (error.body !== undefined && secret !== undefined) (error as { body?: unknown }).body = redactSecret(error.body, secret);
     this.#subscriber.error(error);
   }
 
