@@ -7,6 +7,7 @@ import { resolveOptions, type AuiClientOptions } from '../../lib/options.js';
 import { TEXT_UPDATE_EVENT } from '../../lib/protocol/server-frames.js';
 import { ConnectionPool } from '../../lib/transports/websocket/connection-pool.js';
 import { MockWebSocket } from '../../lib/testing/mock-web-socket.js';
+import { errorMatching } from './marble-scheduler.js';
 
 /** The key marble pools use. */
 export const MOCK_KEY = 'API_KEY_01MOCK0000000000000000000000';
@@ -54,7 +55,10 @@ export function finalFrame(text: string, id = 'msg-1'): Record<string, unknown> 
   };
 }
 
-/** Matches an error notification by class name and some fields. */
+/**
+ * Matches an error notification by class name and the listed fields (never by message unless listed);
+ * see `errorMatching` in marble-scheduler.ts.
+ */
 export function anError(name: string, fields: Record<string, unknown> = {}): unknown {
-  return expect.objectContaining({ name, ...fields });
+  return errorMatching(name, fields);
 }
