@@ -282,15 +282,6 @@ export function expectFrame(text: string): FrameExpectation {
   }
 }
 
-/** The error class name an error frame / HTTP-like status selects (design.md §2). */
-export function classForFrameStatus(status: number): string {
-  if (status === 401 || status === 403) return 'AuiAuthenticationError';
-  if (status === 422) return 'AuiValidationError';
-  if (status === 429) return 'AuiRateLimitError';
-  if (status >= 500) return 'AuiServerError';
-  return 'AuiApplicationError';
-}
-
 // ---- REST bodies ------------------------------------------------------------------------------
 
 const task = fc.record(

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { VirtualTimeScheduler, type Observable, type Subscription } from 'rxjs';
 import { AuiClient } from '../../lib/client.js';
-import { isAuiError, type AuiError } from '../../lib/errors.js';
+import { isAuiError, isRetryable, type AuiError } from '../../lib/errors.js';
 import {
   AgentMessageListSchema,
   AgentMessageSchema,
@@ -24,7 +24,6 @@ import { MockWebSocket } from '../../lib/testing/mock-web-socket.js';
 import { MAX_RETRY_AFTER_MS } from '../../lib/transports/http/retry-after.js';
 import {
   absurdNesting,
-  classForFrameStatus,
   expectFrame,
   jsonDepth,
   fuzzFrame,
@@ -34,6 +33,7 @@ import {
   type FuzzFrame,
 } from '../helpers/reliability-arbitraries.js';
 import { check, checkEqual, checkMatch, poolOf, randomKey } from '../helpers/reliability-kit.js';
+import { expectedForFrame, expectedForStatus } from '../helpers/wire-classification.js';
 
 // Bounded, but generous: this file does heavy work and the machine may be shared (never a timing assertion).
 jest.setTimeout(120_000);
@@ -172,7 +172,11 @@ describe('server frames through a whole turn (MockWebSocket, virtual time)', () 
             checkEqual(ws.closeCalls, [{ code: 1000, reason: '' }], 'client close');
             break;
           case 'error':
-            checkMatch(error, { name: classForFrameStatus(expected.status), status: expected.status, closeCode: 1008, taskId: 'task-1' }, 'error');
+            {
+              // The oracle: the wire reference's table (spec/helpers/wire-classification.ts), not the code.
+              const want = expectedForFrame(expected.status, 1008);
+              checkMatch(error, { name: want.name, kind: want.kind, retryable: false, status: expected.status, closeCode: 1008, taskId: 'task-1' }, 'error');
+            }
             break;
           case 'final':
             check(error === undefined, () => `unexpected error ${String(error)}`);
@@ -211,7 +215,7 @@ describe('REST bodies through the HTTP transport (FakeFetch, virtual time)', () 
     { name: 'listTasks', schema: TaskPageSchema, call: (c: AuiClient) => c.listTasks({ user_id: 'u1' }) },
     { name: 'createTask', schema: TaskSchema, call: (c: AuiClient) => c.createTask({ user_id: 'u1' }) },
   ] as const;
-  const STATUSES = [200, 200, 200, 201, 204, 300, 304, 400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 504, 599];
+  const STATUSES = [200, 200, 200, 201, 204, 300, 302, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 418, 422, 429, 451, 500, 501, 502, 503, 504, 511, 599];
   const RETRY_AFTER = fc.oneof(
     fc.constant(undefined),
     fc.nat(100_000).map(String),
@@ -219,16 +223,6 @@ describe('REST bodies through the HTTP transport (FakeFetch, virtual time)', () 
     fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
     fc.string({ maxLength: 12 }),
   );
-
-  function expectedClass(status: number): string {
-    if (status === 401 || status === 403) return 'AuiAuthenticationError';
-    if (status === 422) return 'AuiValidationError';
-    if (status === 429) return 'AuiRateLimitError';
-    if (status === 408) return 'AuiTimeoutError';
-    if (status >= 500) return 'AuiServerError';
-    if (status >= 400) return 'AuiApplicationError';
-    return 'AuiProtocolError';
-  }
 
   it(`${REST_RUNS} responses: the parsed body, or the typed error for the status, at once, key never in the error`, () => {
     fc.assert(
@@ -284,7 +278,9 @@ describe('REST bodies through the HTTP transport (FakeFetch, virtual time)', () 
           } else {
             count(`rest:${status}`);
             check(isAuiError(error), () => `untyped error ${String(error)}`);
-            checkMatch(error, { name: expectedClass(status), status }, 'error');
+            const want = expectedForStatus(status);
+            checkMatch(error, { name: want.name, kind: want.kind, retryable: want.retryable, status }, 'error');
+            check((error as AuiError).retryable === isRetryable(error), 'retryable !== isRetryable');
             const after = (error as AuiError).retryAfterMs;
             if (after !== undefined) check(Number.isFinite(after) && after >= 0 && after <= MAX_RETRY_AFTER_MS, `retryAfterMs ${after}`);
           }
