@@ -89,7 +89,7 @@ export { retryTransient } from './operators/retry-transient.js';
 export type { RetryTransientConfig } from './operators/retry-transient.js';
 export { failFastOn1008 } from './operators/fail-fast-on-1008.js';
 export type { FailFastOn1008Config, FailFastOn1008Operator } from './operators/fail-fast-on-1008.js';
-export type { BackoffConfig } from './operators/backoff.js';
+export type { BackoffConfig, WithRestart } from './operators/backoff.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { accumulateText } from './operators/accumulate-text.js';
 export { finalMessage } from './operators/final-message.js';

@@ -130,6 +130,7 @@ const CORE_TYPES = [
   'ValidationItem',
   'WebSocketConstructorLike',
   'WebSocketLike',
+  'WithRestart',
 ];
 
 const TESTING_VALUES = [
