@@ -6,8 +6,7 @@
  */
 import { concat, concatMap, defer, from, type Observable } from 'rxjs';
 import type { z } from 'zod';
-import { AuiValidationError } from './errors.js';
-import { describeIssue, toAuiIssues } from './internal/zod-issues.js';
+import { encodeArgs, validateArgs, type TaskIdSource } from './internal/validate-args.js';
 import { resolveOptions, type AuiClientOptions, type ResolvedOptions } from './options.js';
 import {
   AgentMessageListSchema,
@@ -43,20 +42,20 @@ const PATHS = {
 export const DEFAULT_PAGE_SIZE = 10;
 
 /**
- * Validates `args` with `schema`; a failure is an {@link AuiValidationError} (thrown inside
- * `defer`, so callers see a notification, never a synchronous throw).
+ * Validates `args` with `schema` on the one validation path (`lib/internal/validate-args.ts`,
+ * shared with `streamMessage`); a failure is an `AuiValidationError` (thrown inside `defer`, so
+ * callers see a notification, never a synchronous throw).
  */
-function validate<S extends z.ZodType>(schema: S, args: unknown, method: string, taskId?: unknown): z.output<S> {
-  const result = schema.safeParse(args);
-  if (result.success) return result.data;
-  const issues = toAuiIssues(result.error);
-  const text = issues
-    .map(describeIssue)
-    .join('; ');
-  throw new AuiValidationError(`Invalid arguments for ${method}: ${text}; no request was sent`, {
-    issues,
-    taskId: typeof taskId === 'string' && taskId !== '' ? taskId : undefined,
-  });
+function validate<S extends z.ZodType>(schema: S, args: unknown, method: string, taskIdFrom?: TaskIdSource): z.output<S> {
+  return validateArgs(schema, args, method, taskIdFrom);
+}
+
+/**
+ * Validates a request body and returns a plain copy of what was validated (the JSON, read once),
+ * so a getter that answers differently on a second read cannot change what is sent.
+ */
+function validBody<S extends z.ZodType>(schema: S, args: unknown, method: string, taskIdFrom?: TaskIdSource): z.output<S> {
+  return JSON.parse(encodeArgs(schema, args, method, taskIdFrom).json) as z.output<S>;
 }
 
 /**
@@ -100,7 +99,7 @@ export class AuiClient {
    */
   createTask(args: CreateTaskRequest): Observable<Task> {
     return defer(() => {
-      const body = validate(CreateTaskRequestSchema, args, 'createTask');
+      const body = validBody(CreateTaskRequestSchema, args, 'createTask');
       return this.#request({ method: 'POST', path: PATHS.tasks, body, schema: TaskSchema });
     });
   }
@@ -153,7 +152,7 @@ export class AuiClient {
    */
   getTask(taskId: string): Observable<Task> {
     return defer(() => {
-      const id = validate(TaskIdSchema, taskId, 'getTask');
+      const id = validate(TaskIdSchema, taskId, 'getTask', 'value');
       return this.#request({ method: 'GET', path: PATHS.task(id), schema: TaskSchema, taskId: id });
     });
   }
@@ -166,7 +165,7 @@ export class AuiClient {
    */
   getTaskMessages(taskId: string): Observable<AgentMessage[]> {
     return defer(() => {
-      const id = validate(TaskIdSchema, taskId, 'getTaskMessages');
+      const id = validate(TaskIdSchema, taskId, 'getTaskMessages', 'value');
       return this.#request({ method: 'GET', path: PATHS.messages(id), schema: AgentMessageListSchema, taskId: id });
     });
   }
@@ -182,9 +181,8 @@ export class AuiClient {
    */
   sendMessage(args: SendMessageRequest): Observable<AgentMessage> {
     return defer(() => {
-      const rawTaskId = (args as { task_id?: unknown } | null | undefined)?.task_id;
       // The validated body is sent (task_id trimmed), exactly as streamMessage sends it.
-      const body = validate(SendMessageRequestSchema, args, 'sendMessage', rawTaskId);
+      const body = validBody(SendMessageRequestSchema, args, 'sendMessage', 'task_id');
       const { task_id } = body;
       return this.#request({
         method: 'POST',

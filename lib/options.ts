@@ -35,7 +35,7 @@ export interface WebSocketLike {
   removeEventListener(type: string, listener: (event: never) => void): void;
 }
 
-/** Deadlines, in milliseconds. All are measured on the client's scheduler. */
+/** Deadlines, in milliseconds, each finite and at most 2^31−1. All are measured on the client's scheduler. */
 export interface AuiTimeouts {
   /**
    * Longest wait for a WebSocket to open.
@@ -54,17 +54,55 @@ export interface AuiTimeouts {
   readonly requestMs?: number;
 }
 
+/**
+ * Bounds on what one server may make the client hold (design.md §7). Past a limit the request or
+ * socket is dropped with a non-retryable `AuiProtocolError`. Each is a positive integer.
+ */
+export interface AuiLimits {
+  /**
+   * Largest WebSocket frame accepted, in bytes.
+   * @default 8388608 (8 MiB)
+   */
+  readonly maxFrameBytes?: number;
+  /**
+   * Longest reply text one turn may accumulate, in characters.
+   * @default 1000000
+   */
+  readonly maxReplyChars?: number;
+  /**
+   * Largest REST response body, in bytes, counted while it is read and after decompression.
+   * @default 16777216 (16 MiB)
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Most pages `listAllTasks` requests before it stops with an error.
+   * @default 1000
+   */
+  readonly maxPages?: number;
+}
+
+/** The default {@link AuiLimits}. */
+const DEFAULT_LIMITS: Required<AuiLimits> = {
+  maxFrameBytes: 8 * 1024 * 1024,
+  maxReplyChars: 1_000_000,
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxPages: 1_000,
+};
+
+/** The longest delay a timer can wait: 2^31−1 ms (about 24.8 days); longer ones fire at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Options of {@link AuiClient}. */
 export interface AuiClientOptions {
   /** The network API key, or a function called on every request and every (re)connect to get it. */
   readonly apiKey: string | (() => string);
   /**
-   * REST base URL; endpoint paths (`/api/v1/external/...`) are appended to it.
+   * REST base URL; endpoint paths (`/api/v1/external/...`) are appended to it. No query or fragment.
    * @default 'https://data-services.aui.io/api/ia-controller'
    */
   readonly baseUrl?: string;
   /**
-   * Full WebSocket session URL.
+   * Full WebSocket session URL (the key is added as a query parameter: no query or fragment here).
    * @default baseUrl with https→wss (http→ws) plus '/api/v1/external/session'
    */
   readonly wsUrl?: string;
@@ -94,10 +132,16 @@ export interface AuiClientOptions {
    */
   readonly maxConnections?: number;
   /**
-   * How long an idle socket stays open for reuse before it is closed with 1000.
+   * How long an idle socket stays open for reuse before it is closed with 1000 (0: close at once).
+   * At most 2^31−1.
    * @default 15000
    */
   readonly idleLingerMs?: number;
+  /**
+   * Bounds on frame, reply and body sizes and on the pages `listAllTasks` walks.
+   * @default { maxFrameBytes: 8388608, maxReplyChars: 1000000, maxBodyBytes: 16777216, maxPages: 1000 }
+   */
+  readonly limits?: AuiLimits;
   /**
    * Allow `http://` / `ws://` to hosts other than loopback (the key would travel in clear text).
    * @default false
@@ -117,6 +161,7 @@ export interface ResolvedOptions {
   readonly maxConnections: number;
   readonly idleLingerMs: number;
   readonly allowInsecure: boolean;
+  readonly limits: Required<AuiLimits>;
 }
 
 function checkUrl(name: string, value: string, secure: string, insecure: string, allowInsecure: boolean): URL {
@@ -140,20 +185,61 @@ function checkUrl(name: string, value: string, secure: string, insecure: string,
   if (url.username || url.password) {
     throw new AuiValidationError(`${name} must not contain credentials`, { issues: [{ path: [name], message: 'credentials in URL' }] });
   }
+  // `href` keeps an empty '?' or '#' that `search` and `hash` hide. Paths are appended to baseUrl
+  // and the key's query parameter to wsUrl, so neither may carry a query or fragment.
+  if (/[?#]/.test(url.href)) {
+    throw new AuiValidationError(`${name} must not have a query or fragment`, { issues: [{ path: [name], message: 'query or fragment in URL' }] });
+  }
   return url;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new AuiValidationError(`${name} must be a positive number`, { issues: [{ path: name.split('.'), message: 'must be > 0' }] });
   }
   return value;
 }
 
+/** A delay option: a positive number (or 0 when `zero` allows it) of at most {@link MAX_TIMEOUT_MS}. */
+function delay(name: string, value: number | undefined, fallback: number, zero = false): number {
+  if (zero && value === 0) return 0;
+  const ms = positive(name, value, fallback);
+  if (ms > MAX_TIMEOUT_MS) {
+    throw new AuiValidationError(`${name} must be at most ${MAX_TIMEOUT_MS} ms (2^31−1; a longer timer fires at once)`, {
+      issues: [{ path: name.split('.'), message: `must be <= ${MAX_TIMEOUT_MS}` }],
+    });
+  }
+  return ms;
+}
+
+/** A positive integer option. */
+function count(name: string, value: number | undefined, fallback: number): number {
+  const n = positive(name, value, fallback);
+  if (!Number.isInteger(n)) {
+    throw new AuiValidationError(`${name} must be an integer`, { issues: [{ path: name.split('.'), message: 'integer' }] });
+  }
+  return n;
+}
+
+function resolveLimits(limits: AuiLimits | undefined): Required<AuiLimits> {
+  if (limits === undefined) return DEFAULT_LIMITS;
+  if (typeof limits !== 'object' || limits === null) {
+    throw new AuiValidationError('limits must be an object', { issues: [{ path: ['limits'], message: 'must be an object' }] });
+  }
+  return {
+    maxFrameBytes: count('limits.maxFrameBytes', limits.maxFrameBytes, DEFAULT_LIMITS.maxFrameBytes),
+    maxReplyChars: count('limits.maxReplyChars', limits.maxReplyChars, DEFAULT_LIMITS.maxReplyChars),
+    maxBodyBytes: count('limits.maxBodyBytes', limits.maxBodyBytes, DEFAULT_LIMITS.maxBodyBytes),
+    maxPages: count('limits.maxPages', limits.maxPages, DEFAULT_LIMITS.maxPages),
+  };
+}
+
 /**
  * Applies defaults and checks every option. Throws {@link AuiValidationError} for a missing key,
- * a malformed URL, or clear-text transport to a non-loopback host without `allowInsecure`.
+ * a malformed URL or one with a query or fragment, clear-text transport to a non-loopback host
+ * without `allowInsecure`, a timeout that is not finite or above 2^31−1 ms, or a limit that is not a
+ * positive integer.
  * @internal
  */
 export function resolveOptions(options: AuiClientOptions): ResolvedOptions {
@@ -169,10 +255,7 @@ export function resolveOptions(options: AuiClientOptions): ResolvedOptions {
   const derivedWs = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}${baseUrl.slice(base.protocol.length)}${SESSION_PATH}`;
   const ws = checkUrl('wsUrl', options.wsUrl ?? derivedWs, 'wss:', 'ws:', allowInsecure);
   const t = options.timeouts ?? {};
-  const maxConnections = positive('maxConnections', options.maxConnections, 4);
-  if (!Number.isInteger(maxConnections)) {
-    throw new AuiValidationError('maxConnections must be an integer', { issues: [{ path: ['maxConnections'], message: 'integer' }] });
-  }
+  const maxConnections = count('maxConnections', options.maxConnections, 4);
   return {
     getApiKey: typeof apiKey === 'function' ? apiKey : () => apiKey,
     baseUrl,
@@ -181,12 +264,13 @@ export function resolveOptions(options: AuiClientOptions): ResolvedOptions {
     WebSocket: options.WebSocket,
     scheduler: options.scheduler ?? asyncScheduler,
     timeouts: {
-      connectMs: positive('timeouts.connectMs', t.connectMs, 10_000),
-      idleMs: positive('timeouts.idleMs', t.idleMs, 60_000),
-      requestMs: positive('timeouts.requestMs', t.requestMs, 60_000),
+      connectMs: delay('timeouts.connectMs', t.connectMs, 10_000),
+      idleMs: delay('timeouts.idleMs', t.idleMs, 60_000),
+      requestMs: delay('timeouts.requestMs', t.requestMs, 60_000),
     },
     maxConnections,
-    idleLingerMs: options.idleLingerMs === 0 ? 0 : positive('idleLingerMs', options.idleLingerMs, 15_000),
+    idleLingerMs: delay('idleLingerMs', options.idleLingerMs, 15_000, true),
     allowInsecure,
+    limits: resolveLimits(options.limits),
   };
 }

@@ -92,10 +92,43 @@ describe('resolveOptions', () => {
     [{ apiKey: KEY, timeouts: { idleMs: -1 } }, 'timeouts.idleMs must be a positive number'],
     [{ apiKey: KEY, maxConnections: 1.5 }, 'maxConnections must be an integer'],
     [{ apiKey: KEY, idleLingerMs: Number.POSITIVE_INFINITY }, 'idleLingerMs must be a positive number'],
+    [{ apiKey: KEY, baseUrl: 'https://api.example.com/x?region=eu' }, 'baseUrl must not have a query or fragment'],
+    [{ apiKey: KEY, baseUrl: 'https://api.example.com/x#frag' }, 'baseUrl must not have a query or fragment'],
+    [{ apiKey: KEY, baseUrl: 'https://api.example.com/x?' }, 'baseUrl must not have a query or fragment'],
+    [{ apiKey: KEY, baseUrl: 'https://api.example.com/#' }, 'baseUrl must not have a query or fragment'],
+    [{ apiKey: KEY, wsUrl: 'wss://api.example.com/session?network_api_key=x' }, 'wsUrl must not have a query or fragment'],
+    [{ apiKey: KEY, wsUrl: 'wss://api.example.com/session#x' }, 'wsUrl must not have a query or fragment'],
+    [{ apiKey: KEY, timeouts: { requestMs: 3e9 } }, 'timeouts.requestMs must be at most 2147483647 ms'],
+    [{ apiKey: KEY, timeouts: { connectMs: 2 ** 31 } }, 'timeouts.connectMs must be at most 2147483647 ms'],
+    [{ apiKey: KEY, timeouts: { idleMs: Number.POSITIVE_INFINITY } }, 'timeouts.idleMs must be a positive number'],
+    [{ apiKey: KEY, timeouts: { idleMs: '5' as never } }, 'timeouts.idleMs must be a positive number'],
+    [{ apiKey: KEY, idleLingerMs: 2 ** 31 }, 'idleLingerMs must be at most 2147483647 ms'],
+    [{ apiKey: KEY, limits: { maxPages: 0 } }, 'limits.maxPages must be a positive number'],
+    [{ apiKey: KEY, limits: { maxBodyBytes: 1.5 } }, 'limits.maxBodyBytes must be an integer'],
+    [{ apiKey: KEY, limits: { maxFrameBytes: Number.NaN } }, 'limits.maxFrameBytes must be a positive number'],
+    [{ apiKey: KEY, limits: { maxReplyChars: Number.POSITIVE_INFINITY } }, 'limits.maxReplyChars must be a positive number'],
+    [{ apiKey: KEY, limits: 5 as never }, 'limits must be an object'],
   ] as Array<[AuiClientOptions, string]>)('refuses %j: %s', (options, message) => {
     const error = refusal(options);
     expect(error.message.startsWith(message)).toBe(true);
     expect(error.issues?.length).toBe(1);
+  });
+
+  it('accepts timeouts up to 2^31−1 ms (the longest a timer can wait)', () => {
+    const max = 2 ** 31 - 1;
+    const resolved = resolveOptions({ apiKey: KEY, timeouts: { connectMs: max, idleMs: max, requestMs: max }, idleLingerMs: max });
+    expect(resolved.timeouts).toEqual({ connectMs: max, idleMs: max, requestMs: max });
+    expect(resolved.idleLingerMs).toBe(max);
+  });
+
+  it('applies the default limits, and takes the ones given', () => {
+    expect(resolveOptions({ apiKey: KEY }).limits).toEqual({ maxFrameBytes: 8_388_608, maxReplyChars: 1_000_000, maxBodyBytes: 16_777_216, maxPages: 1_000 });
+    expect(resolveOptions({ apiKey: KEY, limits: { maxPages: 3, maxBodyBytes: 1024 } }).limits).toEqual({
+      maxFrameBytes: 8_388_608,
+      maxReplyChars: 1_000_000,
+      maxBodyBytes: 1024,
+      maxPages: 3,
+    });
   });
 
   it('never puts the key into a refusal', () => {

@@ -5,8 +5,7 @@
  * @packageDocumentation
  */
 import type { z } from 'zod';
-import { AuiValidationError } from '../errors.js';
-import { describeIssue, toAuiIssues } from '../internal/zod-issues.js';
+import { encodeArgs, guardArgs } from '../internal/validate-args.js';
 import { acceptSendMessage, type AcceptedSendMessage } from './fast-accept.js';
 import { SendMessageRequestSchema } from './rest.js';
 
@@ -28,19 +27,20 @@ export function encodeUserMessageFrame(frame: UserMessageFrame): string {
 
 /**
  * Validates a user message (anything a caller passed) and encodes it: the task id (trimmed) and the
- * frame's JSON. A message the schema rejects throws {@link AuiValidationError} with the issues.
- * Common messages take a fast path that agrees with the schema; the rest go through zod.
+ * frame's JSON. Goes through the one validation path (`lib/internal/validate-args.ts`): a message the
+ * schema rejects, or one that cannot be read or encoded, throws `AuiValidationError`
+ * (`Invalid arguments for <method>: …; no request was sent`, `taskId` where known). Common messages
+ * take a fast path that agrees with the schema; the rest go through zod.
  *
  * @example
  * encodeUserMessage({ task_id: ' t1 ', text: 'hi' }); // { taskId: 't1', json: '{"task_id":"t1","text":"hi"}' }
  * @internal
  */
-export function encodeUserMessage(request: unknown): AcceptedSendMessage {
-  const fast = acceptSendMessage(request);
-  if (fast !== undefined) return fast;
-  const parsed = SendMessageRequestSchema.safeParse(request);
-  if (parsed.success) return { taskId: parsed.data.task_id, json: encodeUserMessageFrame(parsed.data) };
-  const issues = toAuiIssues(parsed.error);
-  const first = issues[0];
-  throw new AuiValidationError(`Invalid message: ${first ? describeIssue(first) : 'invalid'}`, { issues });
+export function encodeUserMessage(request: unknown, method = 'streamMessage'): AcceptedSendMessage {
+  return guardArgs(method, request, 'task_id', () => {
+    const fast = acceptSendMessage(request);
+    if (fast !== undefined) return fast;
+    const { value, json } = encodeArgs(UserMessageFrameSchema, request, method, 'task_id');
+    return { taskId: value.task_id, json };
+  });
 }

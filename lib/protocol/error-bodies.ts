@@ -1,27 +1,29 @@
 /**
  * zod schemas for every documented error body (wire reference §5, §3.3, §4.3 C) and a summariser
- * that turns any of them into a human message plus validation issues.
+ * that turns any of them into a human message plus validation issues. An optional member sent as
+ * `null` is read as absent, so a body like `{status_code: 401, message: null}` still gives its status.
  *
  * @packageDocumentation
  */
 import * as z from 'zod';
 import type { AuiIssue } from '../errors.js';
+import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 import { describeIssue } from '../internal/zod-issues.js';
 
 /** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */
-export const ValidationItemSchema = z.looseObject({
+export const ValidationItemSchema = wireObject({
   /** Path to the failing field, e.g. `["body", "task_id"]`; `[]` when absent. */
-  loc: z.array(z.union([z.string(), z.number()])).default([]),
+  loc: nullAsAbsent(z.array(z.union([z.string(), z.number()])).default([])),
   /** Human-readable problem, e.g. `field required`. */
   msg: z.string(),
   /** Machine-readable error code, e.g. `value_error.missing`. */
-  type: z.string().optional(),
+  type: nullAsAbsent(z.string().optional()),
 });
 /** One item of a 422 body. */
 export type ValidationItem = z.infer<typeof ValidationItemSchema>;
 
 /** FastAPI style: `{"detail": "Not authenticated"}` (401/403) or `{"detail": [ValidationItem…]}` (422). */
-export const DetailErrorBodySchema = z.looseObject({
+export const DetailErrorBodySchema = wireObject({
   /** A message such as `Not authenticated` (401/403), or the list of validation problems (422). */
   detail: z.union([z.string(), z.array(ValidationItemSchema)]),
 });
@@ -29,9 +31,9 @@ export const DetailErrorBodySchema = z.looseObject({
 export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
 
 /** OpenAPI `HTTPValidationError` `{"errors": [ValidationItem…]}` and G0 `{"status_code": 401, "errors": ["Unauthorized"]}`. */
-export const ErrorsListBodySchema = z.looseObject({
+export const ErrorsListBodySchema = wireObject({
   /** The HTTP status repeated in the body (G0 form), e.g. `401`. */
-  status_code: z.number().int().optional(),
+  status_code: nullAsAbsent(z.number().int().optional()),
   /** Error words such as `Unauthorized`, or validation problems (OpenAPI `HTTPValidationError`). */
   errors: z.array(z.union([z.string(), ValidationItemSchema])),
 });
@@ -42,15 +44,15 @@ export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
  * The application error body `{status_code, description, message, extra_data?}` used by HTTP 400/5xx
  * and by the WebSocket error frame (`ErrorMessagePayload`).
  */
-export const ApplicationErrorBodySchema = z.looseObject({
+export const ApplicationErrorBodySchema = wireObject({
   /** The HTTP status the error stands for, e.g. `400`, `422` or `500`. */
   status_code: z.number().int(),
   /** Short summary, e.g. `Content moderation triggered`. */
-  description: z.string().optional(),
+  description: nullAsAbsent(z.string().optional()),
   /** Detailed explanation, e.g. `The message was flagged by content moderation.` */
-  message: z.string().optional(),
+  message: nullAsAbsent(z.string().optional()),
   /** Error-specific context whose structure depends on the error type (e.g. `moderation_category`). */
-  extra_data: z.record(z.string(), z.unknown()).nullish(),
+  extra_data: nullAsAbsent(z.record(z.string(), z.unknown()).nullish()),
 });
 /** The application error body / WebSocket error frame. */
 export type ApplicationErrorBody = z.infer<typeof ApplicationErrorBodySchema>;

@@ -10,9 +10,13 @@
  * checks that agreement on generated values, and fails when one of the schemas gains a member these
  * checks do not know: change a schema in `rest.ts`, change this file with it.
  *
+ * A response member sent as `null` (FastAPI's "unset") is read as absent by the schema, which then
+ * outputs a copy without it; the fast path returns its input as it is, so it declines any message
+ * with a `null` member it checks and lets the schema do that work.
+ *
  * @packageDocumentation
  */
-import { isWellFormed, type AgentMessage } from './rest.js';
+import { CONTROL_CHARACTER, isWellFormed, MAX_ID_LENGTH, type AgentMessage } from './rest.js';
 
 type Obj = Record<string, unknown>;
 
@@ -30,6 +34,7 @@ function isRecord(v: unknown): v is Obj {
 const isString = (v: unknown): v is string => typeof v === 'string';
 const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
 const nullishString = (v: unknown): boolean => v == null || typeof v === 'string';
+const optRecord = (v: unknown): boolean => v === undefined || isRecord(v);
 const optBoolean = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
 
 /** An array whose items all pass `check` (a hole fails: zod would see `undefined` there). */
@@ -42,10 +47,10 @@ function isArray(v: unknown, check: (item: unknown) => boolean): boolean {
 /** An optional array (`undefined` allowed) of items that pass `check`. */
 const optArray = (v: unknown, check: (item: unknown) => boolean): boolean => v === undefined || isArray(v, check);
 
-/** A nullish array of strings. */
-const nullishStrings = (v: unknown): boolean => v == null || isArray(v, isString);
+/** An optional array (`undefined` allowed, `null` not: the schema drops it) of strings. */
+const optStrings = (v: unknown): boolean => v === undefined || isArray(v, isString);
 
-const isContactParty = (v: unknown): boolean => isRecord(v) && isString(v['id']) && isString(v['type']) && nullishString(v['email']);
+const isContactParty = (v: unknown): boolean => isRecord(v) && isString(v['id']) && isString(v['type']) && optString(v['email']);
 
 const isOptionParameter = (v: unknown): boolean => isRecord(v) && isString(v['title']) && isString(v['type']);
 
@@ -66,8 +71,8 @@ const isProductCard = (v: unknown): boolean =>
 /**
  * The fast path of {@link AgentMessageSchema}: a well-formed message that needs none of the
  * schema's defaults (its cards carry `parameters` and its options `widget_parameters`, as the API
- * documents) is returned as it is (the schema would output an equal copy); otherwise `undefined`:
- * run the schema. `raw` is never changed.
+ * documents) and has no `null` member (the schema drops those) is returned as it is (the schema
+ * would output an equal copy); otherwise `undefined`: run the schema. `raw` is never changed.
  *
  * @example
  * const raw = JSON.parse(frameText);
@@ -84,11 +89,11 @@ export function acceptAgentMessage(raw: unknown): AgentMessage | undefined {
     optArray(raw['options'], isProductOption) &&
     optArray(raw['variants_options'], isProductOption) &&
     optArray(raw['cards'], isProductCard) &&
-    nullishStrings(raw['followup_suggestions']) &&
-    nullishString(raw['welcome_message']) &&
-    nullishStrings(raw['executed_workflows']) &&
-    nullishString(raw['url']) &&
-    (raw['trace_info'] == null || isRecord(raw['trace_info']));
+    optStrings(raw['followup_suggestions']) &&
+    optString(raw['welcome_message']) &&
+    optStrings(raw['executed_workflows']) &&
+    optString(raw['url']) &&
+    optRecord(raw['trace_info']);
   return ok ? (raw as AgentMessage) : undefined;
 }
 
@@ -99,6 +104,19 @@ const isMessageContext = (v: unknown): boolean =>
     (v['lead_details'] == null || isRecord(v['lead_details'])) &&
     nullishString(v['welcome_message']));
 
+/**
+ * A task id the schema takes as it is: no surrounding white space, not empty, not `.`/`..`, at most
+ * {@link MAX_ID_LENGTH} characters, well-formed, no control character.
+ */
+const isPlainTaskId = (id: string): boolean =>
+  id !== '' &&
+  id.length <= MAX_ID_LENGTH &&
+  id !== '.' &&
+  id !== '..' &&
+  id.trim() === id &&
+  !CONTROL_CHARACTER.test(id) &&
+  isWellFormed(id);
+
 /** A user message accepted by the fast path, with its wire JSON. */
 export interface AcceptedSendMessage {
   /** The task id (already free of surrounding white space). */
@@ -108,8 +126,8 @@ export interface AcceptedSendMessage {
 }
 
 /**
- * The fast path of {@link SendMessageRequestSchema} for the common user message: `task_id` without
- * surrounding white space, non-blank `text`, optional well-formed `context` and `agent_variables`,
+ * The fast path of {@link SendMessageRequestSchema} for the common user message: a plain `task_id`
+ * (no surrounding white space, not `.`/`..`, no control character), non-blank `text`, optional well-formed `context` and `agent_variables`,
  * and JSON-encodable. Returns the task id and the encoded message, or `undefined` (run the schema,
  * which also trims a padded `task_id`).
  *
@@ -122,7 +140,7 @@ export function acceptSendMessage(request: unknown): AcceptedSendMessage | undef
   const text = request['text'];
   const context = request['context'];
   const variables = request['agent_variables'];
-  if (!isString(taskId) || taskId === '' || taskId.trim() !== taskId || !isWellFormed(taskId)) return undefined;
+  if (!isString(taskId) || !isPlainTaskId(taskId)) return undefined;
   if (!isString(text) || text.trim() === '' || !isMessageContext(context)) return undefined;
   if (variables !== undefined && !isRecord(variables)) return undefined;
   // The most common message, `{task_id, text}` and nothing else, is written directly (the same JSON

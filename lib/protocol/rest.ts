@@ -1,10 +1,13 @@
 /**
  * zod schemas for the REST resources of the Messaging API (wire reference §2–§3).
  * Wire keys stay snake_case; every object is loose, so unknown server fields are kept.
+ * In responses, an optional member sent as `null` (FastAPI writes `null` for unset fields) is read
+ * as absent: the parsed value leaves the key out (or applies the member's default, e.g. `[]`).
  *
  * @packageDocumentation
  */
 import * as z from 'zod';
+import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 
 /** A UTF-16 surrogate without its pair: it cannot be percent-encoded into a URL. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -19,12 +22,27 @@ export const isWellFormed: (s: string) => boolean =
     ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed()
     : (s) => !LONE_SURROGATE.test(s);
 
-/** A non-empty string identifier (task id, user id). */
+/** The longest id (task id, user id) accepted, in UTF-16 code units: far above any real id. */
+export const MAX_ID_LENGTH = 512;
+
+/** A C0 or C1 control character (U+0000–U+001F, U+007F–U+009F). @internal */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * A user id: a non-empty string (trimmed) of at most {@link MAX_ID_LENGTH} characters, well-formed
+ * Unicode, without control characters (a line break or NUL in an id is a caller's mistake, and
+ * would reach the server's logs).
+ */
 const Id = z
   .string()
   .trim()
   .min(1, 'must be a non-empty string')
-  .refine(isWellFormed, 'must be well-formed Unicode (no lone surrogate)');
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
+  .refine(isWellFormed, 'must be well-formed Unicode (no lone surrogate)')
+  .refine((s) => !CONTROL_CHARACTER.test(s), 'must not contain control characters');
+
+/** A task id: an {@link Id} that is one URL path segment, so never `.` or `..` (after trimming). */
+const TaskId = Id.refine((s) => s !== '.' && s !== '..', "must not be '.' or '..' (a task id is one URL path segment)");
 
 /** Whether `JSON.stringify` can encode `value` (no cycle, no BigInt); request bodies must be. */
 function isJsonEncodable(value: unknown): boolean {
@@ -39,19 +57,19 @@ function isJsonEncodable(value: unknown): boolean {
 const JSON_ENCODABLE = 'must be JSON-encodable (no cycles, no BigInt)';
 
 /** Who wrote or receives a message (`ExternalTaskMessageContactParty` / `MessageContactParty`). */
-export const ContactPartySchema = z.looseObject({
+export const ContactPartySchema = wireObject({
   /** Party id: `intelligent-agent` (or an agent id) for the agent, the `user_id` for the user. */
   id: z.string(),
   /** Actor kind: `user`, `agent` or `3p` (third party). */
   type: z.string(),
   /** E-mail address of the party; often null or absent. */
-  email: z.string().nullish(),
+  email: nullAsAbsent(z.string().nullish()),
 });
 /** Who wrote or receives a message. */
 export type ContactParty = z.infer<typeof ContactPartySchema>;
 
 /** One displayable product attribute of a legacy option (`ExternalTaskMessageOptionParameter`). */
-export const OptionParameterSchema = z.looseObject({
+export const OptionParameterSchema = wireObject({
   /** Attribute label, e.g. `Product name` or `Price`. */
   title: z.string(),
   /** Attribute value: a string, number, array or null (kept as sent). */
@@ -63,41 +81,41 @@ export const OptionParameterSchema = z.looseObject({
 export type OptionParameter = z.infer<typeof OptionParameterSchema>;
 
 /** A legacy product recommendation (`ExternalTaskMessageOption`). */
-export const ProductOptionSchema = z.looseObject({
+export const ProductOptionSchema = wireObject({
   /** Whether the agent recommends this option. */
-  is_recommended: z.boolean().optional(),
+  is_recommended: nullAsAbsent(z.boolean().optional()),
   /** The product's displayable attributes; `[]` when absent. */
-  widget_parameters: z.array(OptionParameterSchema).default([]),
+  widget_parameters: nullAsAbsent(z.array(OptionParameterSchema).default([])),
 });
 /** A legacy product recommendation. */
 export type ProductOption = z.infer<typeof ProductOptionSchema>;
 
 /** One parameter of a current product card (`CardParameter` / `ProductParameter`). */
-export const CardParameterSchema = z.looseObject({
+export const CardParameterSchema = wireObject({
   /** Machine name of the parameter (OpenAPI 0.6.0+). */
-  param: z.string().optional(),
+  param: nullAsAbsent(z.string().optional()),
   /** Human-readable label of the parameter, e.g. `Price`. */
   title: z.string(),
   /** Parameter value of any JSON type (kept as sent). */
   value: z.unknown().optional(),
   /** Value kind (`ParameterType`): `string`, `numeric`, `array`, `object`, …. */
-  type: z.string().optional(),
+  type: nullAsAbsent(z.string().optional()),
 });
 /** One parameter of a current product card. */
 export type CardParameter = z.infer<typeof CardParameterSchema>;
 
 /** A current product card (`Card` / `ProductCard`). */
-export const ProductCardSchema = z.looseObject({
+export const ProductCardSchema = wireObject({
   /** Product id of the card. */
   id: z.string(),
   /** Display name of the product. */
   name: z.string(),
   /** Product category (OpenAPI 0.6.0+; absent on older servers). */
-  category: z.string().optional(),
+  category: nullAsAbsent(z.string().optional()),
   /** The product's parameters shown on the card; `[]` when absent. */
-  parameters: z.array(CardParameterSchema).default([]),
+  parameters: nullAsAbsent(z.array(CardParameterSchema).default([])),
   /** Whether the agent recommends this product. */
-  is_recommended: z.boolean().optional(),
+  is_recommended: nullAsAbsent(z.boolean().optional()),
 });
 /** A current product card. */
 export type ProductCard = z.infer<typeof ProductCardSchema>;
@@ -106,7 +124,7 @@ export type ProductCard = z.infer<typeof ProductCardSchema>;
  * The agent's reply, and any message of a task: legacy (`options` + `variants_options`) and current
  * (`cards`) shapes both parse. `created_at` is kept as sent (`2025-10-09 12:26:07.576000` or ISO-8601).
  */
-export const AgentMessageSchema = z.looseObject({
+export const AgentMessageSchema = wireObject({
   /** Message id (UUID, 24-hex ObjectId or `msg_…`, depending on the server). */
   id: z.string(),
   /** Creation time as sent by the server: `2025-10-09 12:26:07.576000` or ISO-8601. */
@@ -118,21 +136,21 @@ export const AgentMessageSchema = z.looseObject({
   /** Who the message is for (the user for replies). */
   receiver: ContactPartySchema,
   /** Legacy product recommendations (servers before OpenAPI 0.5.3); may be `[]`. */
-  options: z.array(ProductOptionSchema).optional(),
+  options: nullAsAbsent(z.array(ProductOptionSchema).optional()),
   /** Legacy product variants (servers before OpenAPI 0.5.3); may be `[]`. */
-  variants_options: z.array(ProductOptionSchema).optional(),
+  variants_options: nullAsAbsent(z.array(ProductOptionSchema).optional()),
   /** Product cards (OpenAPI 0.5.3+), replacing `options` and `variants_options`. */
-  cards: z.array(ProductCardSchema).optional(),
+  cards: nullAsAbsent(z.array(ProductCardSchema).optional()),
   /** AI-generated follow-up questions; null or absent on some servers. */
-  followup_suggestions: z.array(z.string()).nullish(),
+  followup_suggestions: nullAsAbsent(z.array(z.string()).nullish()),
   /** The agent greeting, when the server includes it (OpenAPI 0.6.0+). */
-  welcome_message: z.string().nullish(),
+  welcome_message: nullAsAbsent(z.string().nullish()),
   /** Names of the agent workflows run for this reply (OpenAPI 0.6.0+). */
-  executed_workflows: z.array(z.string()).nullish(),
+  executed_workflows: nullAsAbsent(z.array(z.string()).nullish()),
   /** URL associated with the message (SDK 1.2.28+), if any. */
-  url: z.string().nullish(),
+  url: nullAsAbsent(z.string().nullish()),
   /** Trace of how the agent produced the reply; present only when trace flags were requested. */
-  trace_info: z.record(z.string(), z.unknown()).nullish(),
+  trace_info: nullAsAbsent(z.record(z.string(), z.unknown()).nullish()),
 });
 /** The agent's reply, and any message of a task. */
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
@@ -141,7 +159,7 @@ export type AgentMessage = z.infer<typeof AgentMessageSchema>;
 export const AgentMessageListSchema = z.array(AgentMessageSchema);
 
 /** A task (`CreateTaskResponse`); `welcome_message` and `followup_suggestions` may be null or absent. */
-export const TaskSchema = z.looseObject({
+export const TaskSchema = wireObject({
   /** The task id (24-hex ObjectId); pass it as `task_id`. */
   id: z.string(),
   /** The end user who owns the task (echo of the create request). */
@@ -149,17 +167,17 @@ export const TaskSchema = z.looseObject({
   /** Task title generated by the server, e.g. `New Task` or `New Conversation`. */
   title: z.string(),
   /** The agent greeting for a new conversation; null or absent on some servers. */
-  welcome_message: z.string().nullish(),
+  welcome_message: nullAsAbsent(z.string().nullish()),
   /** AI-generated conversation-starter suggestions; null or absent on some servers. */
-  followup_suggestions: z.array(z.string()).nullish(),
+  followup_suggestions: nullAsAbsent(z.array(z.string()).nullish()),
 });
 /** A task. */
 export type Task = z.infer<typeof TaskSchema>;
 
 /** One page of a user's tasks (`ListTasksResponse`); `tasks` may be omitted by the server. */
-export const TaskPageSchema = z.looseObject({
+export const TaskPageSchema = wireObject({
   /** The tasks on this page; `[]` when the server omits the field. */
-  tasks: z.array(TaskSchema).default([]),
+  tasks: nullAsAbsent(z.array(TaskSchema).default([])),
   /** Total number of tasks the user has, across all pages. */
   total: z.number().int().nonnegative(),
   /** The 1-based page number (echo of the request). */
@@ -225,8 +243,8 @@ export const ListAllTasksRequestSchema = ListTasksRequestSchema.omit({ page: tru
 /** Arguments of `listAllTasks`. */
 export type ListAllTasksRequest = z.input<typeof ListAllTasksRequestSchema>;
 
-/** A task id argument. */
-export const TaskIdSchema = Id;
+/** A task id argument: one URL path segment (see {@link MAX_ID_LENGTH}); percent-encoded when sent. */
+export const TaskIdSchema = TaskId;
 
 /**
  * A user message (`SubmitMessageRequest`): the REST body and the WebSocket client frame alike.
@@ -234,7 +252,7 @@ export const TaskIdSchema = Id;
  */
 export const SendMessageRequestSchema = z.looseObject({
   /** Id of the task (conversation) the message belongs to. */
-  task_id: Id,
+  task_id: TaskId,
   /** The user's message; must contain something other than white space. */
   text: z.string().refine((s) => s.trim().length > 0, 'must not be empty'),
   /** Where the user is (page URL, lead details); optional. */

@@ -2,7 +2,7 @@
  * Server → client WebSocket frames (wire reference §4.3): text updates in shapes A1
  * (`channel.event_name`) and A2 (`event`), the final message, the error frame, and the early
  * `{type, data}` envelope (§10.16). Frames are told apart structurally; a frame of no known kind is
- * `unknown` (skipped by the client, never fatal).
+ * `unknown` (skipped by the client, never fatal). An optional member sent as `null` is read as absent.
  *
  * @packageDocumentation
  */
@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { AuiProtocolError } from '../errors.js';
 import { ApplicationErrorBodySchema, type ApplicationErrorBody } from './error-bodies.js';
 import { AgentMessageSchema, type AgentMessage } from './rest.js';
+import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 import { toAuiIssues } from '../internal/zod-issues.js';
 import { acceptAgentMessage } from './fast-accept.js';
 
@@ -17,48 +18,50 @@ import { acceptAgentMessage } from './fast-accept.js';
 export const TEXT_UPDATE_EVENT = 'thread-message-text-content-updated';
 
 /** Text update, shape A1 (G0 / AsyncAPI `StreamingUpdatePayload`). */
-export const TextUpdateA1Schema = z.looseObject({
+export const TextUpdateA1Schema = wireObject({
   /** The channel the event was published on. */
-  channel: z.looseObject({
+  channel: wireObject({
     /** Transport of the channel: `WEBSOCKET`. */
-    type: z.string().optional(),
+    type: nullAsAbsent(z.string().optional()),
     /** Unique channel identifier (a UUID in the examples). */
-    channel_name: z.string().optional(),
+    channel_name: nullAsAbsent(z.string().optional()),
     /** Always `thread-message-text-content-updated` ({@link TEXT_UPDATE_EVENT}). */
     event_name: z.literal(TEXT_UPDATE_EVENT),
   }),
   /** What produced the update and for which message and task; optional. */
-  scope: z
-    .looseObject({
+  scope: nullAsAbsent(
+    wireObject({
       /** Kind of execution that produced the text: `LLM_ACTIVATION_EXECUTION`. */
-      type: z.string().optional(),
+      type: nullAsAbsent(z.string().optional()),
       /** Execution details. */
-      data: z.looseObject({
-        /** Execution status: `SUCCESS`, `FAILED` or `PENDING`. */
-        status: z.string().optional(),
-      }).optional(),
+      data: nullAsAbsent(
+        wireObject({
+          /** Execution status: `SUCCESS`, `FAILED` or `PENDING`. */
+          status: nullAsAbsent(z.string().optional()),
+        }).optional(),
+      ),
       /** Ids that correlate the update with its message and task. */
-      context: z
-        .looseObject({
+      context: nullAsAbsent(
+        wireObject({
           /** Id of the agent message being streamed. */
-          message_id: z.string().optional(),
+          message_id: nullAsAbsent(z.string().optional()),
           /** Id of the task (conversation) the turn belongs to. */
-          task_id: z.string().optional(),
+          task_id: nullAsAbsent(z.string().optional()),
           /** Id of the interaction (turn) on the server. */
-          interaction_id: z.string().optional(),
+          interaction_id: nullAsAbsent(z.string().optional()),
           /** Server pillar that handled the turn (value not documented; starts with `WORK`). */
-          pillar: z.string().optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+          pillar: nullAsAbsent(z.string().optional()),
+        }).optional(),
+      ),
+    }).optional(),
+  ),
   /** The update's payload. */
   data: z.looseObject({
     /** Streamed reply text: the whole text so far or only the new part, depending on the server. */
     text: z.string(),
   }),
   /** When the update was sent (date-time string); optional. */
-  timestamp: z.string().optional(),
+  timestamp: nullAsAbsent(z.string().optional()),
 });
 /** Text update, shape A1. */
 export type TextUpdateA1 = z.infer<typeof TextUpdateA1Schema>;

@@ -42,14 +42,17 @@ export function a2(text: string): object {
   return { event: TEXT_UPDATE_EVENT, data: { text } };
 }
 
-/** A minimal valid final-message frame. */
+/**
+ * A minimal valid final-message frame, with no null member (a null member reads as absent, so the
+ * parsed message would differ from the frame).
+ */
 export function finalFrame(text: string, id = 'msg-1'): Record<string, unknown> {
   return {
     id,
     created_at: '2025-10-19 13:48:13.764000',
     text,
-    sender: { id: 'intelligent-agent', type: 'agent', email: null },
-    receiver: { id: 'user-1', type: 'user', email: null },
+    sender: { id: 'intelligent-agent', type: 'agent' },
+    receiver: { id: 'user-1', type: 'user' },
     cards: [],
     followup_suggestions: [],
   };

@@ -22,6 +22,12 @@ describe('error body schemas', () => {
     expect(ErrorBodySchema.safeParse(body).success).toBe(true);
   });
 
+  it('reads an optional member sent as null as absent (FastAPI style)', () => {
+    expect(ApplicationErrorBodySchema.parse({ status_code: 401, message: null, description: null, extra_data: null })).toStrictEqual({ status_code: 401 });
+    expect(ErrorsListBodySchema.parse({ status_code: null, errors: [{ loc: null, msg: 'm', type: null }] })).toStrictEqual({ errors: [{ loc: [], msg: 'm' }] });
+    expect(DetailErrorBodySchema.parse({ detail: [{ loc: ['body'], msg: 'm', type: null }] })).toStrictEqual({ detail: [{ loc: ['body'], msg: 'm' }] });
+  });
+
   it('rejects bodies of no documented shape', () => {
     for (const body of ['<html/>', null, [], { message: 'x' }, { detail: 5 }]) expect(ErrorBodySchema.safeParse(body).success).toBe(false);
   });
@@ -58,6 +64,10 @@ describe('summarizeErrorBody', () => {
     ['HTML', F.ERROR_502_HTML, {}],
     ['empty', '', {}],
     ['null', null, {}],
+    ['401 with message and description null', { status_code: 401, message: null, description: null }, { statusCode: 401 }],
+    ['400 with message null', { status_code: 400, description: 'Blocked', message: null, extra_data: null }, { message: 'Blocked', statusCode: 400 }],
+    ['422 item with loc and type null', { detail: [{ loc: null, msg: 'field required', type: null }] }, { message: 'field required', issues: [{ path: [], message: 'field required' }] }],
+    ['errors list with status_code null', { status_code: null, errors: ['Unauthorized'] }, { message: 'Unauthorized' }],
   ])('%s', (_name, body, summary) => {
     expect(summarizeErrorBody(body)).toEqual(summary);
   });

@@ -59,7 +59,7 @@ function mutate(value: Obj, path: Path, m: Mutation): Obj {
 }
 
 const str = fc.string({ maxLength: 8 });
-const party = fc.record({ id: str, type: fc.constantFrom('agent', 'user'), email: fc.constantFrom(null, 'a@b.c') }, { requiredKeys: ['id', 'type'] });
+const party = fc.record({ id: str, type: fc.constantFrom('agent', 'user'), email: fc.constantFrom('a@b.c', '') }, { requiredKeys: ['id', 'type'] });
 const optionParameter = fc.record({ title: str, value: fc.jsonValue({ maxDepth: 1 }), type: fc.constantFrom('string', 'numeric') }, { requiredKeys: ['title', 'type'] });
 const cardParameter = fc.record({ param: str, title: str, value: fc.jsonValue({ maxDepth: 1 }), type: fc.constantFrom('string', 'array') }, { requiredKeys: ['title'] });
 const card = fc.record(
@@ -67,9 +67,12 @@ const card = fc.record(
   { requiredKeys: ['id', 'name', 'parameters'] },
 );
 const option = fc.record({ is_recommended: fc.boolean(), widget_parameters: fc.array(optionParameter, { maxLength: 2 }) }, { requiredKeys: ['widget_parameters'] });
-const nullishStrings = fc.option(fc.array(str, { maxLength: 2 }), { nil: null });
+const strings = fc.array(str, { maxLength: 2 });
 
-/** A well-formed agent message with the members the API documents as required (so no schema default applies). */
+/**
+ * A well-formed agent message with the members the API documents as required (so no schema default
+ * applies) and no null member (the schema drops those, so its output is not the input).
+ */
 const message: fc.Arbitrary<Obj> = fc.record(
   {
     id: str,
@@ -80,11 +83,11 @@ const message: fc.Arbitrary<Obj> = fc.record(
     options: fc.array(option, { maxLength: 2 }),
     variants_options: fc.array(option, { maxLength: 1 }),
     cards: fc.array(card, { maxLength: 2 }),
-    followup_suggestions: nullishStrings,
-    welcome_message: fc.option(str, { nil: null }),
-    executed_workflows: nullishStrings,
-    url: fc.option(str, { nil: null }),
-    trace_info: fc.option(fc.dictionary(str, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), { nil: null }),
+    followup_suggestions: strings,
+    welcome_message: str,
+    executed_workflows: strings,
+    url: str,
+    trace_info: fc.dictionary(str, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }),
     server_extra: fc.jsonValue({ maxDepth: 1 }),
   },
   { requiredKeys: ['id', 'created_at', 'text', 'sender', 'receiver'] },
@@ -151,6 +154,27 @@ describe('acceptAgentMessage (fast path of AgentMessageSchema)', () => {
     expect(withCard.cards[0]).toEqual({ id: 'p', name: 'P' });
   });
 
+  it('leaves to the schema a message with a null member (FastAPI style): the schema drops it', () => {
+    const base = { id: 'm', created_at: 'now', text: 'hi', sender: { id: 'a', type: 'agent' }, receiver: { id: 'u', type: 'user' } };
+    const withNulls = [
+      { ...base, sender: { id: 'a', type: 'agent', email: null } },
+      { ...base, cards: null },
+      { ...base, options: null, variants_options: null },
+      { ...base, followup_suggestions: null },
+      { ...base, welcome_message: null },
+      { ...base, executed_workflows: null },
+      { ...base, url: null },
+      { ...base, trace_info: null },
+      { ...base, cards: [{ id: 'p', name: 'P', parameters: [], category: null }] },
+      { ...base, cards: [{ id: 'p', name: 'P', parameters: [{ title: 't', param: null, type: null }] }] },
+      { ...base, options: [{ is_recommended: null, widget_parameters: [] }] },
+    ];
+    for (const m of withNulls) {
+      expect(acceptAgentMessage(m)).toBeUndefined();
+      expect(JSON.stringify(AgentMessageSchema.parse(m))).not.toContain('null');
+    }
+  });
+
   it('leaves to the schema an own __proto__ member, a class instance and a non-object', () => {
     const m = JSON.parse('{"id":"m","created_at":"now","text":"hi","sender":{"id":"a","type":"agent"},"receiver":{"id":"u","type":"user"},"__proto__":{"x":1}}') as unknown;
     expect(acceptAgentMessage(m)).toBeUndefined();
@@ -166,7 +190,10 @@ describe('acceptAgentMessage (fast path of AgentMessageSchema)', () => {
   });
 });
 
-const taskId = fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom('6710f6f6a1b2c3d4e5f60718', ' padded ', '\ud800', 'a\udfffb', '🙂'));
+const taskId = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 8 }),
+  fc.constantFrom('6710f6f6a1b2c3d4e5f60718', ' padded ', '\ud800', 'a\udfffb', '🙂', '.', '..', ' .. ', 'a..b', 'a\nb', '\u0000', 'a\u0085', 'x'.repeat(513), 'x'.repeat(512)),
+);
 const text = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('   ', '\n\t', 'hi', '\ud800'));
 const context = fc.oneof(
   fc.constantFrom(undefined, null, 'x', 1, [], {}),
@@ -214,6 +241,10 @@ describe('acceptSendMessage (fast path of SendMessageRequestSchema)', () => {
     expect(acceptSendMessage({ task_id: ' t1 ', text: 'hi' })).toBeUndefined();
     expect(acceptSendMessage({ task_id: '', text: 'hi' })).toBeUndefined();
     expect(acceptSendMessage({ task_id: 't\ud800', text: 'hi' })).toBeUndefined();
+    for (const task_id of ['.', '..', 'a\nb', '\u0000', 'a\u007f', 'a\u009f', 'x'.repeat(513)]) {
+      expect(acceptSendMessage({ task_id, text: 'hi' })).toBeUndefined();
+      expect(SendMessageRequestSchema.safeParse({ task_id, text: 'hi' }).success).toBe(false);
+    }
     expect(acceptSendMessage({ task_id: 't', text: ' \n' })).toBeUndefined();
     expect(acceptSendMessage({ task_id: 't', text: 'hi', context: 'x' })).toBeUndefined();
     expect(acceptSendMessage({ task_id: 't', text: 'hi', agent_variables: [] })).toBeUndefined();

@@ -4,12 +4,29 @@ import {
   CreateTaskRequestSchema,
   ListAllTasksRequestSchema,
   ListTasksRequestSchema,
+  MAX_ID_LENGTH,
   SendMessageRequestSchema,
   TaskIdSchema,
   TaskPageSchema,
   TaskSchema,
 } from '../../lib/protocol/rest';
 import * as F from '../helpers/fixtures';
+
+/**
+ * What the schemas output for a server value: every member sent as `null` left out (FastAPI writes
+ * null for unset optional fields), except a parameter's `value`, where null is a value; array items
+ * are kept as they are.
+ */
+function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => (item === null ? item : withoutNulls(item))) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member === null && key !== 'value') continue;
+    out[key] = key === 'value' ? member : withoutNulls(member);
+  }
+  return out as T;
+}
 
 describe('REST resource schemas', () => {
   it.each([
@@ -18,7 +35,7 @@ describe('REST resource schemas', () => {
     ['null optionals', F.TASK_NULL_OPTIONALS],
     ['absent optionals + unknown field', F.TASK_ABSENT_OPTIONALS],
   ])('Task parses the %s variant unchanged (unknown fields kept)', (_name, task) => {
-    expect(TaskSchema.parse(task)).toEqual(task);
+    expect(TaskSchema.parse(task)).toStrictEqual(withoutNulls(task));
   });
 
   it('Task rejects a task without id or title', () => {
@@ -28,7 +45,7 @@ describe('REST resource schemas', () => {
   });
 
   it('TaskPage parses with tasks, and defaults absent `tasks` to []', () => {
-    expect(TaskPageSchema.parse(F.TASK_PAGE)).toEqual(F.TASK_PAGE);
+    expect(TaskPageSchema.parse(F.TASK_PAGE)).toStrictEqual(withoutNulls(F.TASK_PAGE));
     expect(TaskPageSchema.parse(F.TASK_PAGE_WITHOUT_TASKS)).toEqual({ ...F.TASK_PAGE_WITHOUT_TASKS, tasks: [] });
     expect(TaskPageSchema.safeParse({ tasks: [], page: 1, size: 10 }).success).toBe(false);
     expect(TaskPageSchema.safeParse({ tasks: [], total: -1, page: 1, size: 10 }).success).toBe(false);
@@ -40,8 +57,8 @@ describe('REST resource schemas', () => {
     ['cards, ISO without zone, 0.6.0 fields', F.AGENT_MESSAGE_CARDS],
     ['user message', F.USER_MESSAGE],
     ['AsyncAPI final frame (cards, space created_at, email absent)', F.FRAME_FINAL_CARDS],
-  ])('AgentMessage parses %s unchanged', (_name, message) => {
-    expect(AgentMessageSchema.parse(message)).toEqual(message);
+  ])('AgentMessage parses %s unchanged (null members left out)', (_name, message) => {
+    expect(AgentMessageSchema.parse(message)).toStrictEqual(withoutNulls(message));
   });
 
   it('AgentMessage keeps created_at exactly as sent', () => {
@@ -65,8 +82,38 @@ describe('REST resource schemas', () => {
     expect(AgentMessageSchema.safeParse({ ...F.AGENT_MESSAGE_CARDS, cards: [{ id: 'x', parameters: [] }] }).success).toBe(false);
   });
 
+  it('every optional member sent as null reads as absent (FastAPI style); defaults apply', () => {
+    const message = AgentMessageSchema.parse({
+      ...F.AGENT_MESSAGE_G1,
+      sender: { id: 'a', type: 'agent', email: null },
+      options: [{ is_recommended: null, widget_parameters: null }, { widget_parameters: [{ title: 't', type: 'string', value: null }] }],
+      variants_options: null,
+      cards: [{ id: 'c', name: 'n', category: null, parameters: [{ title: 'p', param: null, type: null, value: null }], is_recommended: null }],
+      followup_suggestions: null,
+      welcome_message: null,
+      executed_workflows: null,
+      url: null,
+      trace_info: null,
+    });
+    expect(message.sender).toStrictEqual({ id: 'a', type: 'agent' });
+    expect(message.options).toStrictEqual([{ widget_parameters: [] }, { widget_parameters: [{ title: 't', type: 'string', value: null }] }]);
+    expect(message.cards).toStrictEqual([{ id: 'c', name: 'n', parameters: [{ title: 'p', value: null }] }]);
+    for (const key of ['variants_options', 'followup_suggestions', 'welcome_message', 'executed_workflows', 'url', 'trace_info']) {
+      expect(key in message).toBe(false);
+    }
+    expect(AgentMessageSchema.parse({ ...F.AGENT_MESSAGE_G1, cards: null, options: null })).not.toHaveProperty('cards');
+    expect(TaskPageSchema.parse({ tasks: null, total: 0, page: 1, size: 10 })).toStrictEqual({ tasks: [], total: 0, page: 1, size: 10 });
+    expect(TaskSchema.parse(F.TASK_NULL_OPTIONALS)).toStrictEqual({ id: F.TASK_NULL_OPTIONALS.id, user_id: 'user_123', title: 'New Conversation' });
+  });
+
+  it('a required member sent as null is still refused', () => {
+    expect(TaskSchema.safeParse({ ...F.TASK_G1, id: null }).success).toBe(false);
+    expect(TaskPageSchema.safeParse({ tasks: [], total: null, page: 1, size: 10 }).success).toBe(false);
+    expect(AgentMessageSchema.safeParse({ ...F.AGENT_MESSAGE_G1, cards: [{ id: 'c', name: null }] }).success).toBe(false);
+  });
+
   it('AgentMessageList parses a bare array of messages', () => {
-    expect(AgentMessageListSchema.parse(F.TASK_MESSAGES)).toEqual(F.TASK_MESSAGES);
+    expect(AgentMessageListSchema.parse(F.TASK_MESSAGES)).toStrictEqual(withoutNulls(F.TASK_MESSAGES));
     expect(AgentMessageListSchema.safeParse({ messages: F.TASK_MESSAGES }).success).toBe(false);
   });
 });
@@ -93,6 +140,25 @@ describe('REST request schemas', () => {
   it('TaskId is a non-blank string', () => {
     expect(TaskIdSchema.safeParse('68e78d0dc5a4b19a030d03d6').success).toBe(true);
     for (const bad of ['', '  ', 5, undefined, null]) expect(TaskIdSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it('TaskId is one path segment: no . or .. (after trimming), no control character, at most MAX_ID_LENGTH', () => {
+    for (const good of ['a.b', '...', '.a', 'a/b', 'a?b#c', 'é 🙂', ' t1 ', 'x'.repeat(MAX_ID_LENGTH)]) {
+      expect(TaskIdSchema.safeParse(good).success).toBe(true);
+    }
+    const bad = ['.', '..', ' .. ', '\t.\n', '\u0000', 'a\nb', 'a\rb', 'a\u001fb', 'a\u007fb', 'a\u0080b', 'a\u009fb', 'x'.repeat(MAX_ID_LENGTH + 1)];
+    for (const id of bad) {
+      expect(TaskIdSchema.safeParse(id).success).toBe(false);
+      expect(SendMessageRequestSchema.safeParse({ task_id: id, text: 'hi' }).success).toBe(false);
+    }
+  });
+
+  it('a user id has the same rules but for dots (it is a query / body value, not a path segment)', () => {
+    for (const good of ['.', '..', 'user_123', 'a@b.c']) expect(ListTasksRequestSchema.safeParse({ user_id: good }).success).toBe(true);
+    for (const bad of ['u\u0000', 'u\nv', 'u\u0085', 'x'.repeat(MAX_ID_LENGTH + 1)]) {
+      expect(ListTasksRequestSchema.safeParse({ user_id: bad }).success).toBe(false);
+      expect(CreateTaskRequestSchema.safeParse({ user_id: bad }).success).toBe(false);
+    }
   });
 
   it('SendMessageRequest: the docs example passes; blank text, missing task_id and a bad context fail', () => {

@@ -1,6 +1,8 @@
 import { AuiProtocolError } from '../../lib/errors.js';
 import {
+  ErrorFrameSchema,
   TEXT_UPDATE_EVENT,
+  TextUpdateA1Schema,
   classifyServerFrame,
   parseFrameJson,
   parseServerFrame,
@@ -22,6 +24,43 @@ const envelopeText = { type: 'streaming_update', data: { text: 'Hi there' } };
 describe('classifyServerFrame', () => {
   it('A1 text update, with the task id from scope.context', () => {
     expect(classifyServerFrame(FRAME_TEXT_A1)).toEqual({ type: 'text', text: 'I found several built-in', taskId: '68e78d0dc5a4b19a030d03d6' });
+  });
+
+  it('A1 with every optional member null (FastAPI style): the schema reads them as absent', () => {
+    const raw = {
+      channel: { type: null, channel_name: null, event_name: TEXT_UPDATE_EVENT },
+      scope: { type: null, data: { status: null }, context: { message_id: null, task_id: 't1', interaction_id: null, pillar: null } },
+      data: { text: 'Hi' },
+      timestamp: null,
+    };
+    expect(classifyServerFrame(raw)).toEqual({ type: 'text', text: 'Hi', taskId: 't1' });
+    expect(TextUpdateA1Schema.parse(raw)).toStrictEqual({
+      channel: { event_name: TEXT_UPDATE_EVENT },
+      scope: { data: {}, context: { task_id: 't1' } },
+      data: { text: 'Hi' },
+    });
+    expect(TextUpdateA1Schema.parse({ ...raw, scope: null })).toStrictEqual({ channel: { event_name: TEXT_UPDATE_EVENT }, data: { text: 'Hi' } });
+    expect(TextUpdateA1Schema.parse({ ...raw, scope: { data: null, context: null } })).toStrictEqual({
+      channel: { event_name: TEXT_UPDATE_EVENT },
+      scope: {},
+      data: { text: 'Hi' },
+    });
+    expect(classifyServerFrame({ ...raw, scope: null })).toEqual({ type: 'text', text: 'Hi', taskId: undefined });
+  });
+
+  it('an error frame whose message and description are null keeps its status (plain and in the envelope)', () => {
+    const frame = { status_code: 401, message: null, description: null, extra_data: null };
+    expect(classifyServerFrame(frame)).toEqual({ type: 'error', frame: { status_code: 401 } });
+    expect(ErrorFrameSchema.parse(frame)).toStrictEqual({ status_code: 401 });
+    expect(classifyServerFrame({ type: 'error', data: frame })).toEqual({ type: 'error', frame: { status_code: 401 } });
+  });
+
+  it('a final message with null members parses with them left out', () => {
+    const raw = { ...FRAME_FINAL_CARDS, options: null, variants_options: null, url: null, welcome_message: null };
+    const classified = classifyServerFrame(raw);
+    expect(classified.type).toBe('final');
+    const message = classified.type === 'final' ? classified.message : {};
+    for (const key of ['options', 'variants_options', 'url', 'welcome_message']) expect(key in message).toBe(false);
   });
 
   it('A1 without scope', () => {

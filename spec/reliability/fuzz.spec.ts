@@ -306,8 +306,17 @@ describe('client arguments', () => {
   const isWellFormed = (v: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v);
   const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const nonBlank = (v: unknown): boolean => typeof v === 'string' && v.trim().length > 0;
-  /** An id: non-blank and well-formed UTF-16 (it goes into a URL path or query). */
-  const validId = (v: unknown): boolean => nonBlank(v) && isWellFormed(v as string);
+  /**
+   * An id (design.md §7): non-blank and well-formed UTF-16 (it goes into a URL path or query), at most
+   * 512 characters once trimmed, no C0/C1 control character.
+   */
+  const validId = (v: unknown): boolean => {
+    if (!nonBlank(v) || !isWellFormed(v as string)) return false;
+    const id = (v as string).trim();
+    return id.length <= 512 && !/[\u0000-\u001f\u007f-\u009f]/.test(id);
+  };
+  /** A task id is one URL path segment too: never '.' or '..' once trimmed. */
+  const validTaskId = (v: unknown): boolean => validId(v) && (v as string).trim() !== '.' && (v as string).trim() !== '..';
   const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
   const nullish = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || v === null || ok(v);
   /** The documented rules for a message (design.md §1; wire reference §2.5), written independently of the schema. */
@@ -320,7 +329,7 @@ describe('client arguments', () => {
       nullish(c['lead_details'], isPlainObject) &&
       nullish(c['welcome_message'], (w) => typeof w === 'string'),
     );
-    return validId(args['task_id']) && nonBlank(args['text']) && contextOk && optional(args['agent_variables'], isPlainObject);
+    return validTaskId(args['task_id']) && nonBlank(args['text']) && contextOk && optional(args['agent_variables'], isPlainObject);
   }
   function validCreateTask(args: unknown): boolean {
     if (!isPlainObject(args)) return false;
@@ -439,7 +448,7 @@ describe('client arguments', () => {
         const before = fake.calls.length;
         for (const get of [client.getTask(taskId as never), client.getTaskMessages(taskId as never)]) {
           const result = run(get);
-          if (validId(taskId)) {
+          if (validTaskId(taskId)) {
             count('args:taskId-accepted');
             check(result.error === undefined, () => `unexpected error ${String(result.error)}`);
           } else {
@@ -447,7 +456,7 @@ describe('client arguments', () => {
             checkMatch(result.error, { name: 'AuiValidationError' }, 'error');
           }
         }
-        checkEqual(fake.calls.length - before, validId(taskId) ? 2 : 0, 'fetch calls');
+        checkEqual(fake.calls.length - before, validTaskId(taskId) ? 2 : 0, 'fetch calls');
         client.close();
       }),
       { numRuns: ARG_RUNS, seed: SEED + 4 },

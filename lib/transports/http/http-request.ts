@@ -8,6 +8,7 @@
 import { catchError, defer, map, mergeMap, of, throwError, timeout, type Observable, type SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import { AuiValidationError } from '../../errors.js';
+import { readApiKey } from '../../internal/api-key.js';
 import { fetchObservable, type FetchedResponse } from './fetch-observable.js';
 import { decideRedirect } from './redirect-policy.js';
 import {
@@ -53,29 +54,6 @@ export interface HttpRequestSpec<T> {
   readonly taskId?: string;
 }
 
-const HEADER_VALUE = /^[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?$/;
-
-/** Reads the key through `getApiKey`, refusing anything that is not a usable header value. */
-export function readApiKey(getApiKey: () => string): string {
-  let key: unknown;
-  try {
-    key = getApiKey();
-  } catch (cause) {
-    throw new AuiValidationError('apiKey function threw; no request was sent', { cause, issues: [{ path: ['apiKey'], message: 'threw' }] });
-  }
-  if (typeof key !== 'string' || key.trim() === '') {
-    throw new AuiValidationError('apiKey function returned no key; no request was sent', {
-      issues: [{ path: ['apiKey'], message: 'must return a non-empty string' }],
-    });
-  }
-  if (!HEADER_VALUE.test(key)) {
-    throw new AuiValidationError('apiKey contains characters that are not allowed in an HTTP header; no request was sent', {
-      issues: [{ path: ['apiKey'], message: 'invalid header value' }],
-    });
-  }
-  return key;
-}
-
 /** Builds the absolute URL of an endpoint with its query. */
 export function buildUrl(baseUrl: string, path: string, query: HttpQuery = {}): URL {
   const url = new URL(`${baseUrl}${path}`);
@@ -108,7 +86,7 @@ function resolveFetch(configured: typeof fetch | undefined): typeof fetch {
  */
 export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpec<T>): Observable<T> {
   return defer(() => {
-    const key = readApiKey(config.getApiKey);
+    const key = readApiKey(config.getApiKey, spec.taskId);
     const fetchImpl = resolveFetch(config.fetch);
     const url = buildUrl(config.baseUrl, spec.path, spec.query);
     const ctx: HttpErrorContext = {

@@ -6,8 +6,9 @@
  * @packageDocumentation
  */
 import { BehaviorSubject, Observable, type Subscriber, type TeardownLogic } from 'rxjs';
-import { AuiConnectionError, AuiValidationError, type AuiError } from '../../errors.js';
+import { AuiConnectionError, type AuiError } from '../../errors.js';
 import type { ResolvedOptions } from '../../options.js';
+import { readApiKey } from '../../internal/api-key.js';
 import { encodeUserMessage } from '../../protocol/client-frames.js';
 import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
@@ -125,7 +126,7 @@ export class ConnectionPool {
   #runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>): TeardownLogic {
     let message;
     try {
-      message = encodeUserMessage(request);
+      message = encodeUserMessage(request, 'streamMessage'); // the one validation path (validate-args)
     } catch (error) {
       subscriber.error(error);
       return undefined;
@@ -247,17 +248,12 @@ export class ConnectionPool {
 
   /** Opens one socket; false when the key could not be obtained (the head turn then errors). */
   #openSocket(): boolean {
-    let apiKey: unknown;
-    let cause: unknown;
+    // The one key reader of both transports: a bad key is the same AuiValidationError as on REST.
+    let apiKey: string;
     try {
-      apiKey = this.#options.getApiKey();
+      apiKey = readApiKey(this.#options.getApiKey, this.#queue[0]?.taskId);
     } catch (error) {
-      cause = error;
-    }
-    if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-      const head = this.#queue.shift() as TurnStream;
-      const init = cause === undefined ? { taskId: head.taskId } : { taskId: head.taskId, cause };
-      head.fail(new AuiValidationError('apiKey must provide a non-empty string', init) as AuiError);
+      (this.#queue.shift() as TurnStream).fail(error as AuiError);
       return false;
     }
     const options = this.#options;
