@@ -27,6 +27,7 @@ export type { AuiErrorKind, AuiErrorInit, AuiIssue, AuiTimeoutPhase } from './er
 // Options
 export { DEFAULT_BASE_URL } from './options.js';
 export type { AuiClientOptions, AuiTimeouts, WebSocketConstructorLike, WebSocketLike } from './options.js';
+export type { AuiLimits } from './options.js';
 
 // Stream events
 export type { StreamEvent, TextStreamEvent, FinalStreamEvent, RestartStreamEvent } from './stream-event.js';

@@ -96,6 +96,7 @@ const CORE_TYPES = [
   'AuiErrorInit',
   'AuiErrorKind',
   'AuiIssue',
+  'AuiLimits',
   'AuiTimeoutPhase',
   'AuiTimeouts',
   'BackoffConfig',
