@@ -459,10 +459,10 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'ws-4003-close',
     transport: 'WS',
     title: 'close 4003 (Fern docs "rate limit" code) before any text',
-    outcome: 'AuiConnectionError, closeCode 4003',
+    outcome: 'AuiRateLimitError, closeCode 4003 (the close-code table)',
     arrange: ({ server }) => void server.failNextTurn({ type: 'close', code: 4003, reason: 'rate limit' }),
     act: turn,
-    expected: { outcome: 'error', errorClass: AuiConnectionError, kind: 'connection', retryable: true, closeCode: 4003 },
+    expected: { outcome: 'error', errorClass: AuiRateLimitError, kind: 'rate-limit', retryable: true, closeCode: 4003 },
   },
   {
     id: 'ws-connection-refused',

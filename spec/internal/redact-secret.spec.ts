@@ -1,4 +1,4 @@
-import { REDACTED, redactSecret } from '../../lib/internal/redact-secret.js';
+import { REDACTED, redactCause, redactSecret, redactText } from '../../lib/internal/redact-secret.js';
 
 describe('redactSecret', () => {
   const key = 'API_KEY_01SECRETABCDEF';
@@ -15,10 +15,28 @@ describe('redactSecret', () => {
     expect(body.detail[0]?.msg).toContain(key);
   });
 
-  it('leaves values alone when there is no secret or it is too short to search for', () => {
+  it('leaves values alone when there is no secret', () => {
     const body = { text: 'a short k word' };
     expect(redactSecret(body, undefined)).toBe(body);
-    expect(redactSecret(body, 'k')).toBe(body);
+    expect(redactSecret(body, '')).toBe(body);
+  });
+
+  it('redacts a key of any length, percent-encoded, form-encoded and in any letter case', () => {
+    const short = 'k3y+/1';
+    const text = `a ${short} b ${encodeURIComponent(short)} c ${new URLSearchParams({ k: short }).toString().slice(2)} d ${short.toUpperCase()}`;
+    expect(redactText(text, short)).toBe(`a ${REDACTED} b ${REDACTED} c ${REDACTED} d ${REDACTED}`);
+  });
+
+  it('redactCause copies an error whose message, stack or inner cause mentions the key, and keeps the others', () => {
+    const clean = new Error('fine');
+    expect(redactCause(clean, key)).toBe(clean);
+    const inner = Object.assign(new Error(`inner ${key}`), { code: 'E_INNER' });
+    const outer = Object.assign(new TypeError('fetch failed'), { cause: inner });
+    const copy = redactCause(outer, key) as Error & { cause: Error & { code: string } };
+    expect(copy).not.toBe(outer);
+    expect([copy.name, copy.message, copy.cause.message, copy.cause.code]).toEqual(['TypeError', 'fetch failed', `inner ${REDACTED}`, 'E_INNER']);
+    expect(String(copy.stack)).not.toContain(key);
+    expect(redactCause(`text ${key}`, key)).toBe(`text ${REDACTED}`);
   });
 
   it('leaves class instances alone', () => {
