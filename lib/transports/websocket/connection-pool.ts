@@ -14,7 +14,6 @@ import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
 import { failureError, type SocketCloseEvent } from '../../failure-policy.js';
 import { PooledSocket, type PooledSocketOwner } from './pooled-socket.js';
-import { MAX_FRAME_BYTES } from './socket-connection.js';
 import { TurnStream, type TurnContext } from './turn-stream.js';
 
 /**
@@ -101,7 +100,7 @@ export class ConnectionPool {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.state$ = this.#state.asObservable();
-    this.#ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: MAX_FRAME_BYTES, counters: this.stats };
+    this.#ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: options.limits.maxFrameBytes, counters: this.stats };
     this.#owner = {
       socketFree: (socket) => this.#socketFree(socket),
       socketClosing: () => this.#pump(),
@@ -200,7 +199,7 @@ export class ConnectionPool {
       for (const s of this.#sockets) if (s.state === 'connecting') connecting++;
       if (this.#queue.length > connecting) {
         const head = this.#queue.shift() as TurnStream;
-        head.fail(failureError({ source: 'socket', close: event, maxPayloadBytes: MAX_FRAME_BYTES }, { taskId: head.taskId, secret: socket.apiKey }));
+        head.fail(failureError({ source: 'socket', close: event, maxPayloadBytes: this.#options.limits.maxFrameBytes }, { taskId: head.taskId, secret: socket.apiKey }));
       }
     }
     this.#pump();
@@ -264,7 +263,7 @@ export class ConnectionPool {
         WebSocket: options.WebSocket,
         scheduler: options.scheduler,
         connectTimeoutMs: options.timeouts.connectMs,
-        maxPayloadBytes: MAX_FRAME_BYTES,
+        maxPayloadBytes: options.limits.maxFrameBytes,
         idleLingerMs: options.idleLingerMs,
       },
       this.#owner,

@@ -122,6 +122,17 @@ describe('ConnectionPool against FakeAuiServer', () => {
     await until(() => h.server.stats.openConnections === 0);
   });
 
+  it('limits.maxFrameBytes bounds a frame: above it AuiProtocolError 1009 naming the limit, under it the turn completes', async () => {
+    h.server.failNextTurn({ type: 'oversize', bytes: 4096 });
+    const small = await outcome(h.pool({ limits: { maxFrameBytes: 2048 } }).turn({ task_id: h.task(), text: 'x' }));
+    expect(small.error).toMatchObject({ name: 'AuiProtocolError', closeCode: 1009, retryable: false });
+    expect((small.error as Error).message).toContain('2048 bytes');
+    h.server.failNextTurn({ type: 'oversize', bytes: 4096 });
+    const roomy = await outcome(h.pool({ limits: { maxFrameBytes: 16_384 } }).turn({ task_id: h.task(), text: 'y' }));
+    expect(roomy.error).toBeUndefined();
+    expect(finalText(roomy.events)).toBe(agentReplyText('y'));
+  });
+
   it('a stalled handshake → AuiTimeoutError (connect)', async () => {
     h.server.failNextConnection({ type: 'stall' });
     const result = await outcome(h.pool({ timeouts: { connectMs: 50 } }).turn({ task_id: h.task(), text: 'x' }));
