@@ -35,6 +35,8 @@ export interface HttpTransportConfig {
   readonly scheduler: SchedulerLike;
   /** `requestMs`: the request deadline in ms (response headers and body). */
   readonly timeouts: { readonly requestMs: number };
+  /** `maxBodyBytes`: the most bytes of one response body (after decompression); past it, `AuiProtocolError`. */
+  readonly limits: { readonly maxBodyBytes: number };
 }
 
 /** Query values; `undefined` members are left out. */
@@ -77,7 +79,8 @@ function resolveFetch(configured: typeof fetch | undefined): typeof fetch {
  * Sends one REST request per subscription and emits the parsed 2xx body once, then completes.
  * Errors: non-2xx → the class {@link mapHttpError} picks; network failure → `AuiConnectionError`;
  * redirect to another origin → `AuiConnectionError` (the other origin is never contacted);
- * 2xx body not JSON or off-schema → `AuiProtocolError`; no response within `requestMs` on the
+ * 2xx body not JSON or off-schema → `AuiProtocolError`; a body (any status) past
+ * `limits.maxBodyBytes` → `AuiProtocolError` and the request is aborted; no response within `requestMs` on the
  * scheduler → `AuiTimeoutError` (phase `'request'`) and the request is aborted.
  *
  * @example
@@ -103,7 +106,8 @@ export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpe
       const headers: Record<string, string> = { accept: 'application/json', [API_KEY_HEADER]: key };
       if (body !== undefined) headers['content-type'] = 'application/json';
       const init: RequestInit = { method, headers, redirect: 'manual', body: body ?? null };
-      return fetchObservable(fetchImpl, target.href, init).pipe(
+      const bounds = { maxBodyBytes: config.limits.maxBodyBytes, label: `${ctx.method} ${ctx.path}`, taskId: ctx.taskId };
+      return fetchObservable(fetchImpl, target.href, init, bounds).pipe(
         catchError((cause: unknown) => throwError(() => mapNetworkError(cause, ctx))),
         mergeMap((response) => {
           const decision = decideRedirect(response, target, origin, method, hops);

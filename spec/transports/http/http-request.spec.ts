@@ -31,7 +31,7 @@ describe('httpRequest against FakeAuiServer', () => {
   beforeEach(async () => {
     key = randomApiKey();
     server = await FakeAuiServer.start({ apiKeys: [key] });
-    config = { baseUrl: server.baseUrl, getApiKey: () => key, fetch: undefined, scheduler: asyncScheduler, timeouts: { requestMs: 5000 } };
+    config = { baseUrl: server.baseUrl, getApiKey: () => key, fetch: undefined, scheduler: asyncScheduler, timeouts: { requestMs: 5000 }, limits: { maxBodyBytes: 16 * 1024 * 1024 } };
   });
   afterEach(async () => {
     await server.stop();
@@ -189,7 +189,7 @@ describe('httpRequest in virtual time', () => {
     const scheduler = createTestScheduler();
     const fake = new FakeFetch().respondWith({ stall: true });
     scheduler.run(({ expectObservable }) => {
-      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 1500 } };
+      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 1500 }, limits: { maxBodyBytes: 1024 } };
       const request$ = httpRequest(config, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema, taskId: 't1' });
       expectObservable(request$).toBe(
         '1500ms #',
@@ -205,7 +205,7 @@ describe('httpRequest in virtual time', () => {
     const scheduler = createTestScheduler();
     const fake = new FakeFetch({ scheduler }).respondWith({ status: 200, body: TASK_G1, delayMs: 40 });
     scheduler.run(({ expectObservable }) => {
-      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 } };
+      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 }, limits: { maxBodyBytes: 1024 } };
       expectObservable(httpRequest(config, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema })).toBe('40ms (a|)', { a: TASK_G1 });
     });
     expect(fake.calls[0]?.aborted).toBe(false);
@@ -218,7 +218,7 @@ describe('httpRequest in virtual time', () => {
       { status: 200, body: TASK_G1, delayMs: 30 },
     );
     scheduler.run(({ expectObservable }) => {
-      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 } };
+      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 }, limits: { maxBodyBytes: 1024 } };
       expectObservable(httpRequest(config, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema })).toBe(
         '50ms #',
         undefined,
