@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
-import { concat, concatMap, defer, from, type Observable } from 'rxjs';
+import { defer, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { encodeArgs, validateArgs, type TaskIdSource } from './internal/validate-args.js';
+import { walkPages } from './internal/walk-pages.js';
 import { resolveOptions, type AuiClientOptions, type ResolvedOptions } from './options.js';
 import {
   AgentMessageListSchema,
@@ -122,7 +123,8 @@ export class AuiClient {
    * Emits every task of a user, page by page, lazily: the next page is requested only when the
    * previous one has been consumed, so `take(n)` costs only the pages it needs. Stops after the
    * page that reaches `total` (`page * size >= total`, with the size the server echoes when it caps
-   * the one asked for), or at the first empty page.
+   * the one asked for), or at the first empty page. A server that still claims more after
+   * `limits.maxPages` pages ends the stream with a non-retryable `AuiProtocolError`.
    *
    * @example
    * client.listAllTasks({ user_id: 'user_123', size: 50 }).pipe(toArray()).subscribe((all) => renderTasks(all));
@@ -130,17 +132,8 @@ export class AuiClient {
   listAllTasks(args: ListAllTasksRequest): Observable<Task> {
     return defer(() => {
       const { user_id, size = DEFAULT_PAGE_SIZE } = validate(ListAllTasksRequestSchema, args, 'listAllTasks');
-      const pageFrom = (page: number): Observable<Task> =>
-        this.#fetchPage(user_id, page, size).pipe(
-          concatMap((result) => {
-            // A server that caps the page size echoes the smaller size; count pages in that size.
-            const pageSize = result.size > 0 && result.size < size ? result.size : size;
-            const done = result.tasks.length === 0 || page * pageSize >= result.total;
-            const tasks = from(result.tasks);
-            return done ? tasks : concat(tasks, defer(() => pageFrom(page + 1)));
-          }),
-        );
-      return pageFrom(1);
+      const fetchPage = (page: number): Observable<TaskPage> => this.#fetchPage(user_id, page, size);
+      return walkPages({ fetchPage, size, maxPages: this.options.limits.maxPages, operation: 'listAllTasks' });
     });
   }
 
