@@ -82,7 +82,9 @@ describe('leaks', () => {
         `${summary['completed']} completed, ${summary['errored']} errored, ${summary['unsubscribedEarly']} unsubscribed mid-way; ` +
         `heap after GC ${(heapBefore / MB).toFixed(2)} MB -> ${(heapAfter / MB).toFixed(2)} MB (delta ${(delta / 1024).toFixed(1)} KB)\n`,
     );
-    expect(Math.abs(delta)).toBeLessThan(MB);
+    // Growth is what a leak looks like. A drop is garbage that earlier spec files in this worker left
+    // for later (sockets and bodies closing asynchronously): seen once at -95 MB in a full run.
+    expect(delta).toBeLessThan(MB);
   });
 
   it('2,000 cycles with idleLingerMs 0 (every free socket closes at once) leave nothing either', () => {
