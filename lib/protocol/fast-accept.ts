@@ -50,7 +50,14 @@ const optArray = (v: unknown, check: (item: unknown) => boolean): boolean => v =
 /** An optional array (`undefined` allowed, `null` not: the schema drops it) of strings. */
 const optStrings = (v: unknown): boolean => v === undefined || isArray(v, isString);
 
-const isContactParty = (v: unknown): boolean => isRecord(v) && isString(v['id']) && isString(v['type']) && optString(v['email']);
+const isContactParty = (v: unknown): boolean => isRecord(v) && isString(v['id']) && isString(v['type']) && nullishString(v['email']);
+
+/** The party as the schema outputs it: a copy without `email` when the server sent `email: null`. */
+function partyOut(party: Obj): Obj {
+  if (party['email'] !== null) return party;
+  const { email: _absent, ...rest } = party;
+  return rest;
+}
 
 const isOptionParameter = (v: unknown): boolean => isRecord(v) && isString(v['title']) && isString(v['type']);
 
@@ -72,7 +79,9 @@ const isProductCard = (v: unknown): boolean =>
  * The fast path of {@link AgentMessageSchema}: a well-formed message that needs none of the
  * schema's defaults (its cards carry `parameters` and its options `widget_parameters`, as the API
  * documents) and has no `null` member (the schema drops those) is returned as it is (the schema
- * would output an equal copy); otherwise `undefined`: run the schema. `raw` is never changed.
+ * would output an equal copy). The one `null` every FastAPI server sends, a party's `email`, is
+ * handled here: the message is then copied with that party copied without it, as the schema does.
+ * Otherwise `undefined`: run the schema. `raw` is never changed.
  *
  * @example
  * const raw = JSON.parse(frameText);
@@ -94,7 +103,11 @@ export function acceptAgentMessage(raw: unknown): AgentMessage | undefined {
     optStrings(raw['executed_workflows']) &&
     optString(raw['url']) &&
     optRecord(raw['trace_info']);
-  return ok ? (raw as AgentMessage) : undefined;
+  if (!ok) return undefined;
+  const sender = raw['sender'] as Obj;
+  const receiver = raw['receiver'] as Obj;
+  if (sender['email'] !== null && receiver['email'] !== null) return raw as AgentMessage;
+  return { ...raw, sender: partyOut(sender), receiver: partyOut(receiver) } as AgentMessage;
 }
 
 const isMessageContext = (v: unknown): boolean =>
