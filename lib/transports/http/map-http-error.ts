@@ -12,7 +12,8 @@
 import type { z } from 'zod';
 import type { AuiError } from '../../errors.js';
 import { isAuiError } from '../../errors.js';
-import { clip, createAuiError, failureError, MAX_QUOTED_CHARS, type FailureContext } from '../../failure-policy.js';
+import { failureError } from '../../failure-error.js';
+import { clip, createAuiError, MAX_QUOTED_CHARS, type FailureContext } from '../../failure-policy.js';
 import { describeIssue, toAuiIssues } from '../../internal/zod-issues.js';
 import { parseRetryAfter } from './retry-after.js';
 

@@ -12,7 +12,7 @@ import { readApiKey } from '../../internal/api-key.js';
 import { encodeUserMessage } from '../../protocol/client-frames.js';
 import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
-import { failureError, type SocketCloseEvent } from '../../failure-policy.js';
+import { failureError, type SocketCloseEvent } from '../../failure-error.js';
 import { PooledSocket, type PooledSocketOwner } from './pooled-socket.js';
 import { TurnStream, type TurnContext } from './turn-stream.js';
 

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
-import type { SocketCloseEvent } from '../../failure-policy.js';
+import type { SocketCloseEvent } from '../../failure-error.js';
 import { SocketConnection, type SocketConnectionOptions, type SocketListener, type SocketState } from './socket-connection.js';
 import type { TurnHost, TurnStream } from './turn-stream.js';
 

@@ -11,7 +11,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import WebSocket from 'isomorphic-ws';
 import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
 import type { SocketBinding, SocketSink } from './browser-socket.js';
-import type { SocketCloseEvent } from '../../failure-policy.js';
+import type { SocketCloseEvent } from '../../failure-error.js';
 import { bindSocket, createSocket } from './node-socket.js';
 import { sessionUrl } from './socket-url.js';
 

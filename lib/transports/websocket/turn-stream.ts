@@ -8,7 +8,8 @@ import type { SchedulerAction, SchedulerLike, Subscriber, Subscription } from 'r
 import type { AuiError } from '../../errors.js';
 import { classifyServerFrame, parseFrameJson, textUpdateText, type ErrorFrame } from '../../protocol/server-frames.js';
 import type { StreamEvent } from '../../stream-event.js';
-import { createAuiError, failureError, inContext, type SocketCloseEvent } from '../../failure-policy.js';
+import { failureError, type SocketCloseEvent } from '../../failure-error.js';
+import { createAuiError, inContext } from '../../failure-policy.js';
 import { TextTracker } from './text-tracker.js';
 
 /**

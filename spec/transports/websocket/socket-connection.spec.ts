@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { asyncScheduler } from 'rxjs';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { SocketCloseEvent } from '../../../lib/failure-policy.js';
+import type { SocketCloseEvent } from '../../../lib/failure-error.js';
 import { SocketConnection, type SocketListener } from '../../../lib/transports/websocket/socket-connection.js';
 import { MockWebSocket } from '../../../lib/testing/mock-web-socket.js';
 import { createTestScheduler } from '../../helpers/marble-scheduler.js';
