@@ -62,7 +62,7 @@ const BRAND = Symbol.for('aui-rx.error');
 
 /**
  * The retry policy by kind: whether repeating the same operation may succeed. The other rules (a 1008
- * close, an error marked final) are applied in {@link retryableFor}.
+ * close, an error marked final) are applied in `retryableFor`.
  */
 const RETRYABLE_KIND: Readonly<Record<AuiErrorKind, boolean>> = {
   authentication: false,
@@ -100,7 +100,7 @@ export abstract class AuiError extends Error {
   readonly kind: AuiErrorKind;
   /**
    * Whether repeating the same operation may succeed: computed once, from the kind and the facts, by
-   * {@link retryableFor}, so `err.retryable === isRetryable(err)` for every aui-rx error.
+   * the policy in `retryableFor`, so `err.retryable === isRetryable(err)` for every aui-rx error.
    */
   readonly retryable: boolean;
   /** HTTP status or error-frame `status_code`. */
@@ -229,7 +229,7 @@ export function isAuiError(value: unknown): value is AuiError {
 
 /**
  * Whether `value` is an aui-rx error that a retry may fix: exactly its `retryable` field (computed by
- * {@link retryableFor}: kinds server, rate-limit, connection and timeout, never a 1008 close, never an
+ * the policy in `retryableFor`: kinds server, rate-limit, connection and timeout, never a 1008 close, never an
  * error marked final). False for anything that is not an aui-rx error.
  *
  * @example
