@@ -52,6 +52,13 @@ export interface AuiTimeouts {
    * @default 60000
    */
   readonly requestMs?: number;
+  /**
+   * Longest wait, after the client starts closing a WebSocket (idle linger, unsubscribe, `close()`),
+   * for the server to answer the close; a peer that does not answer is then dropped, so no socket or
+   * timer outlives a close by more than this.
+   * @default 1000
+   */
+  readonly closeMs?: number;
 }
 
 /**
@@ -123,7 +130,7 @@ export interface AuiClientOptions {
   readonly scheduler?: SchedulerLike;
   /**
    * Deadlines.
-   * @default { connectMs: 10000, idleMs: 60000, requestMs: 60000 }
+   * @default { connectMs: 10000, idleMs: 60000, requestMs: 60000, closeMs: 1000 }
    */
   readonly timeouts?: AuiTimeouts;
   /**
@@ -267,6 +274,7 @@ export function resolveOptions(options: AuiClientOptions): ResolvedOptions {
       connectMs: delay('timeouts.connectMs', t.connectMs, 10_000),
       idleMs: delay('timeouts.idleMs', t.idleMs, 60_000),
       requestMs: delay('timeouts.requestMs', t.requestMs, 60_000),
+      closeMs: delay('timeouts.closeMs', t.closeMs, 1_000),
     },
     maxConnections,
     idleLingerMs: delay('idleLingerMs', options.idleLingerMs, 15_000, true),

@@ -60,7 +60,7 @@ describe('resolveOptions', () => {
       idleLingerMs: 0,
     });
     expect(resolved).toMatchObject({ wsUrl: 'wss://api.aui.io/ia-controller/api/v1/external/session', maxConnections: 1, idleLingerMs: 0 });
-    expect(resolved.timeouts).toEqual({ connectMs: 10_000, idleMs: 60_000, requestMs: 5 });
+    expect(resolved.timeouts).toEqual({ connectMs: 10_000, idleMs: 60_000, requestMs: 5, closeMs: 1000 });
     expect(resolved.fetch).toBe(fetchImpl);
     expect(resolved.scheduler).toBe(queueScheduler);
   });
@@ -116,8 +116,8 @@ describe('resolveOptions', () => {
 
   it('accepts timeouts up to 2^31−1 ms (the longest a timer can wait)', () => {
     const max = 2 ** 31 - 1;
-    const resolved = resolveOptions({ apiKey: KEY, timeouts: { connectMs: max, idleMs: max, requestMs: max }, idleLingerMs: max });
-    expect(resolved.timeouts).toEqual({ connectMs: max, idleMs: max, requestMs: max });
+    const resolved = resolveOptions({ apiKey: KEY, timeouts: { connectMs: max, idleMs: max, requestMs: max, closeMs: max }, idleLingerMs: max });
+    expect(resolved.timeouts).toEqual({ connectMs: max, idleMs: max, requestMs: max, closeMs: max });
     expect(resolved.idleLingerMs).toBe(max);
   });
 

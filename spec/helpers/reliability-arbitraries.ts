@@ -228,16 +228,21 @@ export const fuzzFrame: fc.Arbitrary<FuzzFrame> = fc.oneof(
 /** What the client must make of a frame (wire reference §4.3; design.md §3 "Frames"). */
 export type FrameExpectation =
   | { readonly type: 'protocol' }
-  | { readonly type: 'text'; readonly text: string }
+  /** `task`: the task an A1 frame names in `scope.context.task_id` (wire reference §4.3 A1), if any. */
+  | { readonly type: 'text'; readonly text: string; readonly task?: string }
   | { readonly type: 'final'; readonly id: string; readonly text: string }
   | { readonly type: 'error'; readonly status: number }
   | { readonly type: 'unknown' };
 
 const PROTOCOL: FrameExpectation = { type: 'protocol' };
 
-function textUpdate(raw: Obj): FrameExpectation {
+function textUpdate(raw: Obj, a1 = false): FrameExpectation {
   const data = raw['data'];
-  return isObj(data) && typeof data['text'] === 'string' ? { type: 'text', text: data['text'] } : PROTOCOL;
+  if (!isObj(data) || typeof data['text'] !== 'string') return PROTOCOL;
+  const scope = raw['scope'];
+  const context = a1 && isObj(scope) ? scope['context'] : undefined;
+  const task = isObj(context) ? context['task_id'] : undefined;
+  return typeof task === 'string' ? { type: 'text', text: data['text'], task } : { type: 'text', text: data['text'] };
 }
 
 function finalOf(value: unknown): FrameExpectation {
@@ -267,7 +272,7 @@ export function expectFrame(text: string): FrameExpectation {
   if (!isObj(raw)) return { type: 'unknown' };
   if (raw['event'] === TEXT_UPDATE_EVENT) return textUpdate(raw);
   const channel = raw['channel'];
-  if (isObj(channel) && channel['event_name'] === TEXT_UPDATE_EVENT) return textUpdate(raw);
+  if (isObj(channel) && channel['event_name'] === TEXT_UPDATE_EVENT) return textUpdate(raw, true);
   if ('status_code' in raw) return errorOf(raw);
   if ('id' in raw && 'text' in raw) return finalOf(raw);
   switch (raw['type']) {

@@ -19,6 +19,9 @@ import {
   type AuiErrorKind,
 } from '../../lib/errors.js';
 import type { AuiClientOptions } from '../../lib/options.js';
+
+/** The default `limits.maxFrameBytes` (8 MiB). */
+const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 import { accumulateText } from '../../lib/operators/accumulate-text.js';
 import { retryOn1011 } from '../../lib/operators/retry-on-1011.js';
 import { retryTransient } from '../../lib/operators/retry-transient.js';
@@ -26,7 +29,6 @@ import { TEXT_UPDATE_EVENT } from '../../lib/protocol/server-frames.js';
 import type { StreamEvent } from '../../lib/stream-event.js';
 import { agentReplyText } from '../../lib/testing/fake-agent.js';
 import { FakeAuiServer, type FakeAuiServerSettings } from '../../lib/testing/fake-aui-server.js';
-import { MAX_FRAME_BYTES } from '../../lib/transports/websocket/socket-connection.js';
 import { startRecordingServer, type RecordingServer } from './rest-helpers.js';
 import {
   activeResources,
@@ -571,7 +573,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'ws-frame-just-under-limit',
     transport: 'WS',
     title: `a text frame 1 KiB under MAX_FRAME_BYTES`,
-    outcome: 'accepted: the turn completes with the final text',
+    outcome: 'accepted: the turn completes with the final text (with limits.maxReplyChars raised above the frame: the default, 1,000,000, would stop it)',
+    client: () => ({ limits: { maxReplyChars: 2 * MAX_FRAME_BYTES } }),
     arrange: ({ server }) => void server.failNextTurn({ type: 'oversize', bytes: MAX_FRAME_BYTES - 1024 }),
     act: turn,
     expected: {

@@ -9,8 +9,8 @@
  * connection dropped; `process.getActiveResourcesInfo()` is back to the counts before the test).
  * `closeMs` is 200 ms and every cap 5 s, far from the ~30 s the old code takes.
  *
- * Tests marked `it.skip` fail before the issue-13 rewrite of lib/transports/websocket/; the comment
- * above each says what happens today. The rewrite un-skips them.
+ * Tests with a `fails before the issue-13 rewrite` comment failed on the transport before the re-cut
+ * of lib/transports/websocket/ (the comment says how); they pass since.
  */
 import { AuiClient } from '../../lib/client.js';
 import { AuiConnectionError } from '../../lib/errors.js';
@@ -104,9 +104,9 @@ describe('hostile WebSocket peers: the close handshake is bounded', () => {
     await expectBackTo(baseline);
   });
 
-  // fails before the issue-13 rewrite: the client sends its close frame and then waits for ws's own
+  // failed before the issue-13 rewrite: the client sends its close frame and then waits for ws's own
   // 30 s close timeout; the peer's connection stays up past the 5 s cap (socket and timer alive).
-  it.skip('unsubscribing mid-turn drops the socket of a peer that never answers the close', async () => {
+  it('unsubscribing mid-turn drops the socket of a peer that never answers the close', async () => {
     const { server: s, client: c } = await start(() => silent());
     const errors: unknown[] = [];
     const subscription = c.streamMessage({ task_id: 'task-A', text: 'hi' }).subscribe({ error: (e: unknown) => void errors.push(e) });
@@ -117,9 +117,9 @@ describe('hostile WebSocket peers: the close handshake is bounded', () => {
     expect(errors).toEqual([]);
   });
 
-  // fails before the issue-13 rewrite: close() sends 1000 and then waits for ws's 30 s close timeout;
+  // failed before the issue-13 rewrite: close() sends 1000 and then waits for ws's 30 s close timeout;
   // the half-open socket and that timer outlive close() past the 5 s cap.
-  it.skip('close() mid-turn drops the socket of a peer that never answers the close, and leaves no handle', async () => {
+  it('close() mid-turn drops the socket of a peer that never answers the close, and leaves no handle', async () => {
     const { server: s, client: c } = await start(() => silent());
     const turn = settle(c.streamMessage({ task_id: 'task-A', text: 'hi' }), CAP_MS);
     await waitUntil(() => s.peers[0]?.received.length === 1, 'the peer got the message', CAP_MS);
@@ -132,8 +132,8 @@ describe('hostile WebSocket peers: the close handshake is bounded', () => {
     await expectBackTo(baseline);
   });
 
-  // fails before the issue-13 rewrite: as above, with the socket lingering after a completed turn.
-  it.skip('close() while a socket lingers drops the socket of a peer that never answers the close, and leaves no handle', async () => {
+  // failed before the issue-13 rewrite: as above, with the socket lingering after a completed turn.
+  it('close() while a socket lingers drops the socket of a peer that never answers the close, and leaves no handle', async () => {
     const { server: s, client: c } = await start(() => answersThenIgnoresClose(), { idleLingerMs: 60_000 });
     const turn = await settle(c.streamMessage({ task_id: 'task-A', text: 'hi' }), CAP_MS);
     expect(finals(turn.values)).toEqual(['task-A final']);
@@ -143,9 +143,9 @@ describe('hostile WebSocket peers: the close handshake is bounded', () => {
     await expectBackTo(baseline);
   });
 
-  // fails before the issue-13 rewrite: the linger ends with a close frame (1000), then the socket
+  // failed before the issue-13 rewrite: the linger ends with a close frame (1000), then the socket
   // waits for ws's 30 s close timeout; the peer's connection stays up past the 5 s cap.
-  it.skip('the idle linger drops the socket of a peer that never answers the close, without close()', async () => {
+  it('the idle linger drops the socket of a peer that never answers the close, without close()', async () => {
     const { server: s, client: c } = await start(() => answersThenIgnoresClose(), { idleLingerMs: 50 });
     const turn = await settle(c.streamMessage({ task_id: 'task-A', text: 'hi' }), CAP_MS);
     expect(finals(turn.values)).toEqual(['task-A final']);
@@ -154,9 +154,9 @@ describe('hostile WebSocket peers: the close handshake is bounded', () => {
     await expectBackTo(baseline);
   });
 
-  // fails before the issue-13 rewrite: the closing half-open socket counts toward maxConnections until
+  // failed before the issue-13 rewrite: the closing half-open socket counts toward maxConnections until
   // ws's 30 s close timeout, so the queued turn does not connect within the 5 s cap.
-  it.skip('with maxConnections 1, a turn queued behind an unsubscribed turn on a half-open peer gets its own socket', async () => {
+  it('with maxConnections 1, a turn queued behind an unsubscribed turn on a half-open peer gets its own socket', async () => {
     const { server: s, client: c } = await start((index) => (index === 0 ? silent() : wellBehaved()), { maxConnections: 1 });
     const first = c.streamMessage({ task_id: 'task-A', text: 'first' }).subscribe();
     await waitUntil(() => s.peers[0]?.received.length === 1, 'the half-open peer got the first message', CAP_MS);

@@ -5,8 +5,8 @@
  * and closes it and its client afterwards. Part 2 (the close handshake against a half-open peer) is
  * hostile-websocket-close.spec.ts.
  *
- * Tests marked `it.skip` fail before the issue-13 rewrite of lib/transports/websocket/; the comment
- * above each says what happens today. The rewrite un-skips them.
+ * Tests with a `fails before the issue-13 rewrite` comment failed on the transport before the re-cut
+ * of lib/transports/websocket/ (the comment says how); they pass since.
  */
 import { concat, type Observable } from 'rxjs';
 import { AuiClient } from '../../lib/client.js';
@@ -86,10 +86,10 @@ describe('hostile WebSocket peers: limits and foreign frames', () => {
       next();
     }
 
-    // fails before the issue-13 rewrite: no cap on a reply. With this bounded peer the text grows to
+    // failed before the issue-13 rewrite: no cap on a reply. With this bounded peer the text grows to
     // 16 Mi chars, then the turn times out (AuiTimeoutError, retryable: retryTransient resends twice);
     // with an unbounded 1 MiB-delta peer the process dies with `RangeError: Invalid string length`.
-    it.skip('a reply growing past maxReplyChars without a final: non-retryable AuiProtocolError, socket dropped, no resend', async () => {
+    it('a reply growing past maxReplyChars without a final: non-retryable AuiProtocolError, socket dropped, no resend', async () => {
       const { server: s, client: c } = await start(() => ({ kind: 'ws', onText: endlessDeltas }), {
         limits: { maxReplyChars: MAX_REPLY },
         timeouts: { idleMs: 3000 },
@@ -131,8 +131,8 @@ describe('hostile WebSocket peers: limits and foreign frames', () => {
       expect(finals(result.values)[0]).toHaveLength(1000);
     });
 
-    // fails before the issue-13 rewrite: no cap on a reply; the 1001-char reply completes normally.
-    it.skip.each(['delta', 'cumulative'] as const)('refuses a reply of maxReplyChars + 1 (%s frames)', async (mode) => {
+    // failed before the issue-13 rewrite: no cap on a reply; the 1001-char reply completes normally.
+    it.each(['delta', 'cumulative'] as const)('refuses a reply of maxReplyChars + 1 (%s frames)', async (mode) => {
       const { server: s, client: c } = await start(() => replyOf(1001, mode), { limits: { maxReplyChars: 1000 } });
       const result = await settle(turnWithRetry(c, 'task-A'), CAP_MS);
       expect(expectLimitError(result, 'task-A').message).toContain('limits.maxReplyChars');
@@ -209,9 +209,9 @@ describe('hostile WebSocket peers: limits and foreign frames', () => {
       expect(finals(bEvents)).toEqual(['B final']);
     }
 
-    // fails before the issue-13 rewrite: B reuses A's socket at once and gets 'A LATE' as its text and
+    // failed before the issue-13 rewrite: B reuses A's socket at once and gets 'A LATE' as its text and
     // A's late final as its final (B's own reply then arrives as stray frames).
-    it.skip("late frames of task A, sent right after A's final, never reach task B's turn started on that final", async () => {
+    it("late frames of task A, sent right after A's final, never reach task B's turn started on that final", async () => {
       const { client: c } = await start(() => lateFramesPeer('right-after-final'), { idleLingerMs: 10_000 });
       // concat subscribes B synchronously on A's completion, i.e. while A's late frames are in flight.
       const result = await settle(concat(c.streamMessage({ task_id: 'task-A', text: 'a' }), c.streamMessage({ task_id: 'task-B', text: 'b' })), CAP_MS);
@@ -220,9 +220,9 @@ describe('hostile WebSocket peers: limits and foreign frames', () => {
       expectCleanB(result.values.slice(firstFinal + 1), result);
     });
 
-    // fails before the issue-13 rewrite: B reuses A's socket, so the peer's late A frames (sent just
+    // failed before the issue-13 rewrite: B reuses A's socket, so the peer's late A frames (sent just
     // before B's reply) become B's text and B's final ('A LATE FINAL').
-    it.skip("late frames of task A, sent just before the reply to the next message, never reach task B's turn", async () => {
+    it("late frames of task A, sent just before the reply to the next message, never reach task B's turn", async () => {
       const { client: c } = await start(() => lateFramesPeer('before-next-reply'), { idleLingerMs: 10_000 });
       const a = await settle(c.streamMessage({ task_id: 'task-A', text: 'a' }), CAP_MS);
       expect(finals(a.values)).toEqual(['A final']);
@@ -249,9 +249,9 @@ describe('hostile WebSocket peers: limits and foreign frames', () => {
       expect(s.peers[0]?.received).toHaveLength(2);
     });
 
-    // fails before the issue-13 rewrite: the turn of task B reuses the socket that served task A
+    // failed before the issue-13 rewrite: the turn of task B reuses the socket that served task A
     // (the peer sees 1 connection, not 2).
-    it.skip('a turn of another task does not reuse a socket that served task A', async () => {
+    it('a turn of another task does not reuse a socket that served task A', async () => {
       const { server: s, client: c } = await start(echoPeer, { idleLingerMs: 10_000 });
       expect(finals((await settle(c.streamMessage({ task_id: 'task-A', text: 'a' }), CAP_MS)).values)).toEqual(['task-A reply']);
       expect(finals((await settle(c.streamMessage({ task_id: 'task-B', text: 'b' }), CAP_MS)).values)).toEqual(['task-B reply']);
@@ -259,9 +259,9 @@ describe('hostile WebSocket peers: limits and foreign frames', () => {
       expect(s.peers.map((p) => p.received.map(taskOf))).toEqual([['task-A'], ['task-B']]);
     });
 
-    // fails before the issue-13 rewrite: the A1 frame naming task-Z is emitted as text of task-A's turn
+    // failed before the issue-13 rewrite: the A1 frame naming task-Z is emitted as text of task-A's turn
     // (text 'mine FOREIGN…'), and there is no foreignFrames counter.
-    it.skip('an A1 text frame naming another task during a running turn is dropped and counted', async () => {
+    it('an A1 text frame naming another task during a running turn is dropped and counted', async () => {
       const { client: c } = await start(() => ({
         kind: 'ws',
         onText: (peer) => {

@@ -1,34 +1,23 @@
 /**
- * The socket platform layer for browsers (the standard WebSocket API): how a socket is created, how
- * its events reach a {@link SocketSink}, and how a frame becomes text. It is what browser bundles get:
- * the package's `browser` map swaps `node-socket.js` (which adds the Node `ws` paths) for this file.
+ * The socket platform layer for browsers (the standard WebSocket API): how a socket is created, its
+ * events as an Observable, how a frame becomes text, and how a socket is dropped. It is what browser
+ * bundles get: the package's `browser` map swaps `node-socket.js` (which adds the Node `ws` paths)
+ * for this file.
  *
  * @packageDocumentation
  */
+import { Observable } from 'rxjs';
 import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
 
-/** What a socket's listeners report, platform differences removed (frames and reasons are text). */
-export interface SocketSink {
-  /** The socket opened. */
-  readonly open: () => void;
-  /** A frame arrived. */
-  readonly message: (text: string) => void;
-  /** The socket reported an error (the close follows); `handshakeStatus`: the HTTP status of a refused upgrade, when known. */
-  readonly error: (error: unknown, handshakeStatus?: number) => void;
-  /** The socket closed. */
-  readonly close: (code: number, reason: string) => void;
-  /** A text frame that is not UTF-8 arrived (Node only: browsers close with 1007 themselves). */
-  readonly invalidText: (error: Error) => void;
-}
-
-/** The listeners a {@link bindSocket} call attached. */
-export interface SocketBinding {
-  /**
-   * Removes them: all but the close listener when `keepClose`. `mayEmit`: the socket may still emit
-   * (a `ws` socket then keeps a no-op 'error' listener, as ws throws on an unheard 'error').
-   */
-  detach(keepClose: boolean, mayEmit: boolean): void;
-}
+/** What a socket reports, platform differences removed (frames and reasons are text). */
+export type PlatformEvent =
+  | { readonly type: 'open' }
+  | { readonly type: 'message'; readonly text: string }
+  /** An error (the close follows); `handshakeStatus`: the HTTP status of a refused upgrade, when known. */
+  | { readonly type: 'error'; readonly error: unknown; readonly handshakeStatus?: number | undefined }
+  /** A text frame that is not UTF-8 (Node only: browsers close with 1007 themselves). */
+  | { readonly type: 'invalid-text'; readonly error: Error }
+  | { readonly type: 'close'; readonly code: number; readonly reason: string };
 
 const decoder = /* @__PURE__ */ (() => (typeof TextDecoder === 'function' ? new TextDecoder() : undefined))();
 
@@ -45,30 +34,53 @@ export function createSocket(Ctor: WebSocketConstructorLike, url: string, _apiKe
 }
 
 /**
- * Adds (or removes) `handlers` with `method`, in their order; the close handler only `withClose`.
+ * Adds (or removes) `handlers` with `method`, in their order.
  * @internal
  */
-export function listenAll(socket: unknown, method: string, handlers: Readonly<Record<string, unknown>>, withClose: boolean): void {
+export function listenAll(socket: unknown, method: string, handlers: Readonly<Record<string, unknown>>): void {
   const s = socket as { [method: string]: (type: string, listener: unknown) => void };
-  for (const type in handlers) if (withClose || type !== 'close') (s[method] as (type: string, listener: unknown) => void)(type, handlers[type]);
+  for (const type in handlers) (s[method] as (type: string, listener: unknown) => void)(type, handlers[type]);
 }
 
-/** Listens with the DOM API (`addEventListener`); binary frames arrive as ArrayBuffers where settable. */
-export function bindDomSocket(socket: WebSocketLike, sink: SocketSink): SocketBinding {
+/**
+ * The socket's events through the DOM API (`addEventListener`), as a cold Observable: subscribing adds
+ * the four listeners (binary frames arrive as ArrayBuffers where settable), unsubscribing removes them.
+ *
+ * @example
+ * domSocketEvents(socket).subscribe((event) => event.type === 'message' && handle(event.text));
+ */
+export function domSocketEvents(socket: WebSocketLike): Observable<PlatformEvent> {
+  return new Observable<PlatformEvent>((subscriber) => {
+    try {
+      socket.binaryType = 'arraybuffer';
+    } catch {
+      // Some implementations make binaryType read-only; decodeFrame copes with any type.
+    }
+    const handlers = {
+      open: () => subscriber.next({ type: 'open' }),
+      message: (event: { readonly data: unknown }) => subscriber.next({ type: 'message', text: decodeFrame(event.data) }),
+      error: (event: unknown) => subscriber.next({ type: 'error', error: event }),
+      close: (event: { readonly code?: number; readonly reason?: string }) =>
+        subscriber.next({ type: 'close', code: event.code ?? 1006, reason: event.reason ?? '' }),
+    };
+    listenAll(socket, 'addEventListener', handlers);
+    return () => listenAll(socket, 'removeEventListener', handlers);
+  });
+}
+
+/** The socket's events (in browsers: always the DOM API). */
+export const socketEvents: (socket: WebSocketLike) => Observable<PlatformEvent> = domSocketEvents;
+
+/**
+ * Drops a socket whose peer does not answer: `terminate()` where the implementation has one (`ws`),
+ * else `close()` again (a browser then gives up on its own). Never throws.
+ */
+export function dropSocket(socket: WebSocketLike): void {
   try {
-    socket.binaryType = 'arraybuffer';
+    const s = socket as WebSocketLike & { terminate?: () => void };
+    if (typeof s.terminate === 'function') s.terminate();
+    else s.close();
   } catch {
-    // Some implementations make binaryType read-only; decodeFrame copes with any type.
+    // The socket is abandoned either way.
   }
-  const handlers = {
-    open: sink.open,
-    message: (event: { readonly data: unknown }) => sink.message(decodeFrame(event.data)),
-    error: (event: unknown) => sink.error(event),
-    close: (event: { readonly code?: number; readonly reason?: string }) => sink.close(event.code ?? 1006, event.reason ?? ''),
-  };
-  listenAll(socket, 'addEventListener', handlers, true);
-  return { detach: (keepClose) => listenAll(socket, 'removeEventListener', handlers, !keepClose) };
 }
-
-/** Attaches `sink` to `socket` (in browsers: always the DOM API). */
-export const bindSocket: (socket: WebSocketLike, sink: SocketSink) => SocketBinding = bindDomSocket;

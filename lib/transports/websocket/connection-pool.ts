@@ -1,20 +1,21 @@
 /**
- * The client's WebSocket pool (design.md §4): lazy sockets, one turn per socket, at most
- * `maxConnections` sockets with an ordered FIFO queue, reuse, idle linger, and the aggregate
- * connection state.
+ * The client's WebSocket pool (design.md §4). Its one job is leasing connections: lazily opened, one
+ * turn at a time, reused only by the next turn of the same task, at most `maxConnections` of them
+ * (closing ones count), waiting turns served in order, free ones closed after an idle linger. What a
+ * turn does on its connection is `turn.ts`; what a connection is, `connection.ts`.
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, Observable, type Subscriber, type TeardownLogic } from 'rxjs';
+import { BehaviorSubject, defer, finalize, mergeMap, Observable, tap, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
 import { AuiConnectionError, type AuiError } from '../../errors.js';
-import type { ResolvedOptions } from '../../options.js';
+import { failureError, type SocketCloseEvent } from '../../failure-error.js';
 import { readApiKey } from '../../internal/api-key.js';
+import type { ResolvedOptions } from '../../options.js';
 import { encodeUserMessage } from '../../protocol/client-frames.js';
 import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
-import { failureError, type SocketCloseEvent } from '../../failure-error.js';
-import { PooledSocket, type PooledSocketOwner } from './pooled-socket.js';
-import { TurnStream, type TurnContext } from './turn-stream.js';
+import { Connection, type ConnectionEvent } from './connection.js';
+import { turnEvents, type TurnContext, type TurnCounters } from './turn.js';
 
 /**
  * Aggregate state of a client's sockets:
@@ -26,41 +27,56 @@ import { TurnStream, type TurnContext } from './turn-stream.js';
  */
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
-/** Counters of a {@link ConnectionPool}, for tests and benchmarks. Live object: read it any time. */
-export interface ConnectionPoolStats {
+/** Counters of a {@link ConnectionPool}, for tests and benchmarks (a snapshot). */
+export interface ConnectionPoolStats extends Readonly<TurnCounters> {
   /** Sockets created so far. */
-  socketsCreated: number;
+  readonly socketsCreated: number;
   /** Sockets connecting, open or closing now. */
-  sockets: number;
+  readonly sockets: number;
   /** Most sockets alive at once. */
-  maxSockets: number;
+  readonly maxSockets: number;
   /** Turns that got a socket and sent their message. */
-  turnsStarted: number;
+  readonly turnsStarted: number;
   /** Turns waiting for a socket now. */
-  queued: number;
-  /** Frames received by turns. */
-  framesReceived: number;
-  /** Frames of no known kind, skipped. */
-  unknownFrames: number;
+  readonly queued: number;
   /** Frames that arrived on a socket with no turn running (dropped). */
-  strayFrames: number;
+  readonly strayFrames: number;
+}
+
+/** A turn waiting for a connection. */
+interface Waiter {
+  readonly taskId: string;
+  readonly subscriber: Subscriber<Connection>;
+}
+
+/** A connection of the pool, and what it is doing. */
+interface Slot {
+  readonly connection: Connection;
+  /** The task whose turns this connection serves (set when it is opened). */
+  readonly taskId: string;
+  /** Whether a turn holds it. */
+  leased: boolean;
+  /** The idle linger, while it is free. */
+  linger?: Subscription | undefined;
 }
 
 /**
- * The WebSocket pool behind `client.streamMessage`. A socket carries one turn at a time (the final
- * frame has no turn id); up to `maxConnections` sockets open lazily; further turns wait in order and
- * take the first socket that frees up. A free socket lingers `idleLingerMs`, then closes with 1000.
+ * The WebSocket pool behind `client.streamMessage`. A connection carries one turn at a time (the final
+ * frame names no turn) and is reused only by a later turn of the same task, so a late frame of one
+ * task never reaches another task's turn. Up to `maxConnections` connections open lazily; further
+ * turns wait in order. A free connection lingers `idleLingerMs`, then closes with 1000; one of another
+ * task is closed at once when a waiting turn needs its place.
  *
- * - Unsubscribing mid-turn closes that socket (its remaining frames would confuse the next turn).
- * - A close (1008, 1011, anything) errors the turn on that socket; queued turns go to another or a
- *   fresh socket. A socket that fails to connect errors the oldest waiting turn that no other
- *   connecting socket can serve (a bad key costs one connection per turn, never a loop).
- * - A protocol error, idle timeout, or error frame without close also closes that socket.
- * - A socket that is still closing counts toward `maxConnections`.
- * - `close()` closes every socket with 1000; running and queued turns error with
- *   `AuiConnectionError`, and so does every turn subscribed afterwards.
+ * - Unsubscribing mid-turn closes that connection (its remaining frames would confuse the next turn).
+ * - A close errors the turn on that connection; waiting turns go to other or fresh connections. A
+ *   connection that fails to open errors the turn it was opened for (a bad key costs one connection
+ *   per turn, never a loop).
+ * - Every close the client starts is bounded by `timeouts.closeMs`: a peer that does not answer is
+ *   dropped, so nothing outlives `close()` by more than that wait.
+ * - `close()` closes every connection; running and waiting turns error with a final
+ *   `AuiConnectionError` (not retryable), and so does every turn started afterwards.
  *
- * All time (connect timeout, idle timeout, linger, error-frame wait) runs on `options.scheduler`.
+ * All time (connect timeout, idle timeout, linger, close wait, error-frame wait) runs on `options.scheduler`.
  *
  * @example
  * // Every AuiClient owns one pool: streamMessage() is pool.turn(), close() is pool.close().
@@ -69,93 +85,61 @@ export interface ConnectionPoolStats {
  * client.close();
  */
 export class ConnectionPool {
-  /** Counters (live). */
-  readonly stats: ConnectionPoolStats = {
-    socketsCreated: 0,
-    sockets: 0,
-    maxSockets: 0,
-    turnsStarted: 0,
-    queued: 0,
-    framesReceived: 0,
-    unknownFrames: 0,
-    strayFrames: 0,
-  };
   /** The aggregate {@link ConnectionState}; replays the current state; completes after `close()`. */
   readonly state$: Observable<ConnectionState>;
   readonly #state = new BehaviorSubject<ConnectionState>('idle');
-  readonly #sockets = new Set<PooledSocket>();
-  readonly #queue: TurnStream[] = [];
+  readonly #slots = new Set<Slot>();
+  readonly #queue: Waiter[] = [];
+  readonly #options: ResolvedOptions;
   readonly #ctx: TurnContext;
-  readonly #owner: PooledSocketOwner;
+  readonly #counters: TurnCounters & { socketsCreated: number; maxSockets: number; turnsStarted: number; strayFrames: number };
   #closed = false;
   #pumping = false;
   #pumpAgain = false;
-  readonly #options: ResolvedOptions;
 
   /**
-   * Creates an empty pool; nothing opens until a turn is subscribed. `AuiClient` builds one
-   * from its resolved options.
+   * Creates an empty pool; nothing opens until a turn is subscribed. `AuiClient` builds one from its
+   * resolved options.
    * @internal
    */
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.state$ = this.#state.asObservable();
-    this.#ctx = { scheduler: options.scheduler, idleMs: options.timeouts.idleMs, maxPayloadBytes: options.limits.maxFrameBytes, counters: this.stats };
-    this.#owner = {
-      socketFree: (socket) => this.#socketFree(socket),
-      socketClosing: () => this.#pump(),
-      socketGone: (socket, event) => this.#socketGone(socket, event),
-      strayFrame: () => void this.stats.strayFrames++,
+    this.#counters = { socketsCreated: 0, maxSockets: 0, turnsStarted: 0, strayFrames: 0, framesReceived: 0, unknownFrames: 0, foreignFrames: 0 };
+    this.#ctx = {
+      scheduler: options.scheduler,
+      idleMs: options.timeouts.idleMs,
+      maxFrameBytes: options.limits.maxFrameBytes,
+      maxReplyChars: options.limits.maxReplyChars,
+      counters: this.#counters,
     };
+  }
+
+  /** Counters, as of now. */
+  get stats(): ConnectionPoolStats {
+    return { ...this.#counters, sockets: this.#slots.size, queued: this.#queue.length };
   }
 
   /**
    * One turn, cold: on subscribe the request is validated (a bad one errors with
-   * `AuiValidationError`, no socket opened), queued, sent on a socket, and streamed back as `text`
-   * events then one `final` event (then complete). Each subscription is a separate turn.
+   * `AuiValidationError`, no socket opened), waits for a connection of its task, is sent, and streams
+   * back as `text` events then one `final` event (then complete). Each subscription is a separate turn.
    *
    * @example
    * pool.turn({ task_id: 't1', text: 'Hi' }).pipe(finalMessage()).subscribe((message) => render(message));
    */
   turn(request: SendMessageRequest): Observable<StreamEvent> {
-    return new Observable<StreamEvent>((subscriber) => this.#runTurn(request, subscriber));
-  }
-
-  /** Runs one turn for `subscriber` (what {@link ConnectionPool.turn} does on subscribe); returns the teardown. */
-  #runTurn(request: SendMessageRequest, subscriber: Subscriber<StreamEvent>): TeardownLogic {
-    let message;
-    try {
-      message = encodeUserMessage(request, 'streamMessage'); // the one validation path (validate-args)
-    } catch (error) {
-      subscriber.error(error);
-      return undefined;
-    }
-    const { taskId } = message;
-    if (this.#closed) {
-      subscriber.error(new AuiConnectionError('The client is closed; no new turn can start', { taskId, retryable: false }));
-      return undefined;
-    }
-    const turn = new TurnStream(subscriber, taskId, message.json, this.#ctx);
-    const teardown = (): void => this.#abandon(turn);
-    if (this.#queue.length === 0) {
-      // The common case, kept short: no turn waits and a socket is free (lingering). The turn takes
-      // it at once; nothing else in the pool changes, so there is nothing to pump.
-      for (const socket of this.#sockets) {
-        if (socket.free) {
-          this.stats.turnsStarted++;
-          socket.assign(turn);
-          return teardown;
-        }
-      }
-    }
-    this.#queue.push(turn);
-    this.#pump();
-    return teardown;
+    return defer(() => {
+      const { taskId, json } = encodeUserMessage(request, 'streamMessage'); // the one validation path
+      if (this.#closed) return throwError(() => new AuiConnectionError('The client is closed; no new turn can start', { taskId, retryable: false }));
+      return this.#lease(taskId).pipe(mergeMap((connection) => this.#run(connection, taskId, json)));
+    });
   }
 
   /**
-   * Closes every socket with 1000 and ends the pool: running and queued turns error with
-   * `AuiConnectionError`, later turns too; `state$` emits `'closed'` and completes. Idempotent.
+   * Closes every connection with 1000 and ends the pool: running and waiting turns error with
+   * `AuiConnectionError` (not retryable), later turns too; `state$` emits `'closed'` and completes.
+   * Idempotent.
    *
    * @example
    * pool.close();
@@ -163,58 +147,71 @@ export class ConnectionPool {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const victims = this.#queue.splice(0);
-    for (const socket of this.#sockets) {
-      if (socket.turn) victims.push(socket.turn);
-      socket.closeSocket();
-    }
-    this.#sockets.clear();
-    this.#updateStats();
-    for (const turn of victims) {
-      turn.fail(new AuiConnectionError('The client was closed before the reply was complete', { taskId: turn.taskId, retryable: false }));
+    const closedError = (taskId: string): AuiError =>
+      new AuiConnectionError('The client was closed before the reply was complete', { taskId, retryable: false });
+    for (const waiter of this.#queue.splice(0)) waiter.subscriber.error(closedError(waiter.taskId));
+    for (const slot of this.#slots) {
+      slot.linger?.unsubscribe();
+      if (slot.leased) slot.connection.abort(closedError(slot.taskId));
+      else slot.connection.close();
     }
     this.#state.next('closed');
     this.#state.complete();
   }
 
-  #abandon(turn: TurnStream): void {
-    if (turn.status === 'queued') {
-      const index = this.#queue.indexOf(turn);
-      if (index !== -1) this.#queue.splice(index, 1);
-      turn.cancel();
+  /** Emits, once, a connection of `taskId` that is now this subscriber's alone; unsubscribing before that leaves the queue. */
+  #lease(taskId: string): Observable<Connection> {
+    return new Observable<Connection>((subscriber) => {
+      const waiter: Waiter = { taskId, subscriber };
+      this.#queue.push(waiter);
       this.#pump();
-      return;
-    }
-    if (turn.status === 'done') return;
-    turn.cancel();
-    const socket = turn.host;
-    if (socket instanceof PooledSocket && socket.turn === turn) socket.closeSocket();
+      return () => {
+        const index = this.#queue.indexOf(waiter);
+        if (index === -1) return;
+        this.#queue.splice(index, 1);
+        this.#pump();
+      };
+    });
   }
 
-  #socketGone(socket: PooledSocket, event: SocketCloseEvent): void {
-    if (!this.#sockets.delete(socket)) return;
-    if (!event.opened) {
-      // A failed connect: error the oldest waiting turn no other connecting socket can serve.
-      let connecting = 0;
-      for (const s of this.#sockets) if (s.state === 'connecting') connecting++;
-      if (this.#queue.length > connecting) {
-        const head = this.#queue.shift() as TurnStream;
-        head.fail(failureError({ source: 'socket', close: event, maxPayloadBytes: this.#options.limits.maxFrameBytes }, { taskId: head.taskId, secret: socket.apiKey }));
-      }
-    }
+  /** The turn on its leased connection; the connection goes back clean after `final`, or is closed. */
+  #run(connection: Connection, taskId: string, json: string): Observable<StreamEvent> {
+    const slot = this.#slotOf(connection);
+    let clean = false;
+    this.#counters.turnsStarted++;
+    return turnEvents(connection, taskId, json, this.#ctx).pipe(
+      // Given back before `final` reaches the consumer: a next turn started on `final` reuses it.
+      tap((event) => {
+        if (event.kind === 'final' && slot) {
+          clean = true;
+          this.#giveBack(slot);
+        }
+      }),
+      finalize(() => {
+        if (!clean && slot) this.#discard(slot);
+      }),
+    );
+  }
+
+  #slotOf(connection: Connection): Slot | undefined {
+    for (const slot of this.#slots) if (slot.connection === connection) return slot;
+    return undefined;
+  }
+
+  /** A turn ended with its final frame: the connection is free for the next turn of its task. */
+  #giveBack(slot: Slot): void {
+    slot.leased = false;
     this.#pump();
   }
 
-  /**
-   * A socket opened or finished its turn. The common case (the end of a turn, no turn waiting, the
-   * pool already open) changes nothing but that socket's linger, so it skips the pump.
-   */
-  #socketFree(socket: PooledSocket): void {
-    if (this.#queue.length === 0 && !this.#pumping && !this.#closed && this.#state.value === 'open') socket.startLinger();
-    else this.#pump();
+  /** A turn ended any other way (error, unsubscribe): its connection is out of step, close it. */
+  #discard(slot: Slot): void {
+    slot.leased = false;
+    slot.connection.close();
+    this.#updateState();
   }
 
-  /** Matches free sockets with waiting turns, opens sockets for the rest, lingers idle sockets. */
+  /** Serves waiting turns in order: a free connection of their task, else a new one, else wait. */
   #pump(): void {
     if (this.#closed) return;
     if (this.#pumping) {
@@ -225,65 +222,132 @@ export class ConnectionPool {
     try {
       do {
         this.#pumpAgain = false;
-        for (const socket of this.#sockets) {
-          if (this.#queue.length === 0) break;
-          if (socket.free) {
-            this.stats.turnsStarted++;
-            socket.assign(this.#queue.shift() as TurnStream);
-          }
+        // Connections still opening, by task: each will serve one waiting turn of its task.
+        const opening = this.#openingByTask();
+        for (const waiter of [...this.#queue]) {
+          if (this.#closed) break;
+          if (!this.#queue.includes(waiter)) continue;
+          const free = this.#freeSlot((slot) => slot.taskId === waiter.taskId);
+          const coming = opening.get(waiter.taskId) ?? 0;
+          if (free) this.#hand(free, waiter);
+          else if (coming > 0) opening.set(waiter.taskId, coming - 1);
+          else if (this.#slots.size < this.#options.maxConnections) this.#open(waiter);
+          else this.#freeSlot((slot) => slot.taskId !== waiter.taskId)?.connection.close(); // make room
         }
-        let connecting = 0;
-        for (const s of this.#sockets) if (s.state === 'connecting') connecting++;
-        while (!this.#closed && this.#queue.length > connecting && this.#sockets.size < this.#options.maxConnections) {
-          if (this.#openSocket()) connecting++;
-        }
-        for (const socket of this.#sockets) if (socket.free) socket.startLinger();
+        for (const slot of this.#slots) if (!slot.leased && slot.connection.state === 'open') this.#startLinger(slot);
       } while (this.#pumpAgain && !this.#closed);
     } finally {
       this.#pumping = false;
     }
-    this.#updateStats();
+    this.#updateState();
   }
 
-  /** Opens one socket; false when the key could not be obtained (the head turn then errors). */
-  #openSocket(): boolean {
-    // The one key reader of both transports: a bad key is the same AuiValidationError as on REST.
+  #openingByTask(): Map<string, number> {
+    const opening = new Map<string, number>();
+    for (const slot of this.#slots) if (slot.connection.state === 'connecting') opening.set(slot.taskId, (opening.get(slot.taskId) ?? 0) + 1);
+    return opening;
+  }
+
+  #freeSlot(match: (slot: Slot) => boolean): Slot | undefined {
+    for (const slot of this.#slots) if (!slot.leased && slot.connection.state === 'open' && match(slot)) return slot;
+    return undefined;
+  }
+
+  /** Gives `slot` to `waiter` (which leaves the queue). */
+  #hand(slot: Slot, waiter: Waiter): void {
+    const index = this.#queue.indexOf(waiter);
+    if (index !== -1) this.#queue.splice(index, 1);
+    slot.leased = true;
+    slot.linger?.unsubscribe();
+    slot.linger = undefined;
+    waiter.subscriber.next(slot.connection);
+    waiter.subscriber.complete();
+  }
+
+  #startLinger(slot: Slot): void {
+    if (slot.linger !== undefined) return;
+    const lingerMs = this.#options.idleLingerMs;
+    if (lingerMs <= 0) {
+      slot.connection.close();
+      return;
+    }
+    slot.linger = timer(lingerMs, this.#options.scheduler).subscribe(() => {
+      slot.linger = undefined;
+      slot.connection.close();
+      this.#updateState();
+    });
+  }
+
+  /** Opens a connection for `waiter`'s task; a key that cannot be read errors that turn instead. */
+  #open(waiter: Waiter): void {
     let apiKey: string;
     try {
-      apiKey = readApiKey(this.#options.getApiKey, this.#queue[0]?.taskId);
+      apiKey = readApiKey(this.#options.getApiKey, waiter.taskId); // the one key reader of both transports
     } catch (error) {
-      (this.#queue.shift() as TurnStream).fail(error as AuiError);
-      return false;
+      this.#queue.splice(this.#queue.indexOf(waiter), 1);
+      waiter.subscriber.error(error);
+      return;
     }
     const options = this.#options;
-    const socket = new PooledSocket(
-      {
-        url: options.wsUrl,
-        apiKey,
-        WebSocket: options.WebSocket,
-        scheduler: options.scheduler,
-        connectTimeoutMs: options.timeouts.connectMs,
-        maxPayloadBytes: options.limits.maxFrameBytes,
-        idleLingerMs: options.idleLingerMs,
-      },
-      this.#owner,
-    );
-    this.#sockets.add(socket);
-    this.stats.socketsCreated++;
-    if (this.#sockets.size > this.stats.maxSockets) this.stats.maxSockets = this.#sockets.size;
-    socket.connection.start();
-    return true;
+    const connection = new Connection({
+      url: options.wsUrl,
+      apiKey,
+      WebSocket: options.WebSocket,
+      scheduler: options.scheduler,
+      connectTimeoutMs: options.timeouts.connectMs,
+      closeTimeoutMs: options.timeouts.closeMs,
+      maxPayloadBytes: options.limits.maxFrameBytes,
+    });
+    const slot: Slot = { connection, taskId: waiter.taskId, leased: false };
+    this.#slots.add(slot);
+    this.#counters.socketsCreated++;
+    this.#counters.maxSockets = Math.max(this.#counters.maxSockets, this.#slots.size);
+    // The pool hears each event before the turn on the connection does (it subscribed first).
+    connection.events$.subscribe((event) => this.#onEvent(slot, event));
+    connection.start();
   }
 
-  #updateStats(): void {
-    this.stats.sockets = this.#sockets.size;
-    this.stats.queued = this.#queue.length;
+  #onEvent(slot: Slot, event: ConnectionEvent): void {
+    switch (event.type) {
+      case 'open':
+        this.#pump(); // the oldest waiting turn of its task takes it
+        return;
+      case 'message':
+        if (!slot.leased) this.#counters.strayFrames++;
+        return;
+      case 'aborted':
+        return;
+      case 'closed': {
+        this.#slots.delete(slot);
+        slot.linger?.unsubscribe();
+        if (!event.event.opened) this.#failOne(slot, event.event);
+        this.#pump();
+        this.#updateState();
+        return;
+      }
+    }
+  }
+
+  /**
+   * A connection of `slot`'s task failed to open: the oldest waiting turn of that task that no other
+   * opening connection can serve errors with why (so a bad key costs one connection per turn).
+   */
+  #failOne(slot: Slot, close: SocketCloseEvent): void {
+    const waiting = this.#queue.filter((waiter) => waiter.taskId === slot.taskId);
+    const head = waiting[0];
+    if (head === undefined || waiting.length <= (this.#openingByTask().get(slot.taskId) ?? 0)) return;
+    this.#queue.splice(this.#queue.indexOf(head), 1);
+    const where = { taskId: head.taskId, secret: slot.connection.apiKey };
+    head.subscriber.error(failureError({ source: 'socket', close, maxPayloadBytes: this.#ctx.maxFrameBytes }, where));
+  }
+
+  #updateState(): void {
     if (this.#closed) return;
     let open = false;
     let connecting = false;
     let closing = false;
-    for (const s of this.#sockets) {
-      const state = s.state;
+    for (const slot of this.#slots) {
+      const state = slot.connection.state;
       if (state === 'open') open = true;
       else if (state === 'connecting') connecting = true;
       else if (state === 'closing') closing = true;

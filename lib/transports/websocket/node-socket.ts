@@ -6,15 +6,12 @@
  *
  * @packageDocumentation
  */
+import { Observable } from 'rxjs';
 import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
-import {
-  bindDomSocket,
-  decodeFrame as decodeDomFrame,
-  listenAll,
-  type SocketBinding,
-  type SocketSink,
-} from './browser-socket.js';
+import { decodeFrame as decodeDomFrame, domSocketEvents, listenAll, type PlatformEvent } from './browser-socket.js';
 import { API_KEY_HEADER } from './socket-url.js';
+
+export { dropSocket, type PlatformEvent } from './browser-socket.js';
 
 /** The EventEmitter side of a `ws` socket. */
 interface NodeSocket {
@@ -70,7 +67,7 @@ function handshakeStatus(error: unknown): number | undefined {
 /**
  * Creates the socket. Where the upgrade may carry headers (the `ws` constructor, or any runtime without
  * `window`) it passes `{ headers: { 'x-network-api-key': apiKey }, maxPayload }`; to `ws` also
- * `skipUTF8Validation`, as {@link bindSocket} checks and decodes each text frame in one pass.
+ * `skipUTF8Validation`, as {@link socketEvents} checks and decodes each text frame in one pass.
  */
 export function createSocket(Ctor: WebSocketConstructorLike, url: string, apiKey: string, maxPayloadBytes: number): WebSocketLike {
   const ws = isWsConstructor(Ctor);
@@ -80,32 +77,39 @@ export function createSocket(Ctor: WebSocketConstructorLike, url: string, apiKey
   return new Ctor(url, undefined, nodeOptions);
 }
 
-/** Attaches `sink` to `socket`: with `on`/`off` for a `ws` socket, else with the DOM API. */
-export function bindSocket(socket: WebSocketLike, sink: SocketSink): SocketBinding {
-  if (!isNodeSocket(socket)) return bindDomSocket(socket, sink);
-  const handlers = {
-    open: sink.open,
-    message: (data: unknown, isBinary: boolean): void => {
-      if (isBinary) return sink.message(decodeFrame(data));
-      // ws delivers a text frame as one Buffer, not checked (skipUTF8Validation): decode it once (the
-      // hot path). Invalid UTF-8 decodes to U+FFFD, so only a text containing one needs the strict check.
-      const text = (data as { toString(): string }).toString();
-      if (text.indexOf('\uFFFD') !== -1 && !isUtf8(data)) {
-        // What ws does: close with 1007; the close reports the error.
-        return sink.invalidText(Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 }));
-      }
-      sink.message(text);
-    },
-    // ws reports a refused upgrade as an Error whose message carries the HTTP status.
-    error: (error: unknown) => sink.error(error, handshakeStatus(error)),
-    close: (code: number, reason: unknown) => sink.close(code, reason === undefined ? '' : decodeFrame(reason)),
-  };
-  listenAll(socket, 'on', handlers, true);
-  return {
-    detach: (keepClose, mayEmit) => {
-      listenAll(socket, 'off', handlers, !keepClose);
+/**
+ * The socket's events as a cold Observable: with `on`/`off` for a `ws` socket, else with the DOM API.
+ * Unsubscribing removes the listeners; a `ws` socket then keeps a no-op 'error' listener, as `ws`
+ * throws on an 'error' nobody hears (a socket being dropped may still report one).
+ *
+ * @example
+ * socketEvents(socket).subscribe((event) => event.type === 'message' && handle(event.text));
+ */
+export function socketEvents(socket: WebSocketLike): Observable<PlatformEvent> {
+  if (!isNodeSocket(socket)) return domSocketEvents(socket);
+  return new Observable<PlatformEvent>((subscriber) => {
+    const handlers = {
+      open: () => subscriber.next({ type: 'open' }),
+      message: (data: unknown, isBinary: boolean): void => {
+        if (isBinary) return subscriber.next({ type: 'message', text: decodeFrame(data) });
+        // ws delivers a text frame as one Buffer, not checked (skipUTF8Validation): decode it once (the
+        // hot path). Invalid UTF-8 decodes to U+FFFD, so only a text containing one needs the strict check.
+        const text = (data as { toString(): string }).toString();
+        if (text.indexOf('\uFFFD') !== -1 && !isUtf8(data)) {
+          const error = Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 });
+          return subscriber.next({ type: 'invalid-text', error });
+        }
+        subscriber.next({ type: 'message', text });
+      },
+      // ws reports a refused upgrade as an Error whose message carries the HTTP status.
+      error: (error: unknown) => subscriber.next({ type: 'error', error, handshakeStatus: handshakeStatus(error) }),
+      close: (code: number, reason: unknown) => subscriber.next({ type: 'close', code, reason: reason === undefined ? '' : decodeFrame(reason) }),
+    };
+    listenAll(socket, 'on', handlers);
+    return () => {
+      listenAll(socket, 'off', handlers);
       socket.off('error', noop);
-      if (mayEmit) socket.on('error', noop);
-    },
-  };
+      socket.on('error', noop);
+    };
+  });
 }

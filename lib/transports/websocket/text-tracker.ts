@@ -34,34 +34,42 @@ const JOIN_EVERY = 128;
  * t.push('!');            // '!'       (delta: t.text === 'Hello world!')
  */
 export class TextTracker {
-  /** The whole text so far. */
-  text = '';
-  /** True once a frame proved the server sends deltas. */
-  deltaMode = false;
+  #text = '';
+  #deltaMode = false;
   /** Delta mode: the text before the deltas in {@link TextTracker.pending} (`text === base + pending.join('')`). */
   #base = '';
   /** Delta mode: the deltas since `base`, joined into it every {@link JOIN_EVERY}. */
   readonly #pending: string[] = [];
 
+  /** The whole text so far. */
+  get text(): string {
+    return this.#text;
+  }
+
+  /** True once a frame proved the server sends deltas. */
+  get deltaMode(): boolean {
+    return this.#deltaMode;
+  }
+
   /** Takes one frame's text; returns what it added, or `undefined` when it added nothing. */
   push(frameText: string): string | undefined {
-    if (this.deltaMode) return this.#append(frameText);
-    const prev = this.text;
+    if (this.#deltaMode) return this.#append(frameText);
+    const prev = this.#text;
     if (frameText.length >= prev.length && frameText.startsWith(prev)) {
       if (frameText.length === prev.length) return undefined;
-      this.text = frameText;
+      this.#text = frameText;
       return prev.length === 0 ? frameText : frameText.slice(prev.length);
     }
     // Not an extension of the text so far (and the text so far is not empty): a delta.
-    this.deltaMode = true;
+    this.#deltaMode = true;
     this.#base = prev;
     return this.#append(frameText);
   }
 
   /** Forgets everything (a new turn). */
   reset(): void {
-    this.text = '';
-    this.deltaMode = false;
+    this.#text = '';
+    this.#deltaMode = false;
     this.#base = '';
     this.#pending.length = 0;
   }
@@ -70,10 +78,10 @@ export class TextTracker {
     if (delta.length === 0) return undefined;
     const pending = this.#pending;
     if (pending.push(delta) === JOIN_EVERY) {
-      this.text = this.#base += pending.join('');
+      this.#text = this.#base += pending.join('');
       pending.length = 0;
     } else {
-      this.text += delta;
+      this.#text += delta;
     }
     return delta;
   }

@@ -96,7 +96,7 @@ describe('ConnectionPool (virtual time, MockWebSocket)', () => {
     });
   });
 
-  it('queue: with maxConnections 1, turns run one after another on one socket, in subscription order', () => {
+  it('queue: with maxConnections 1, turns of one task run one after another on one socket, in subscription order', () => {
     scheduler.run(({ expectObservable }) => {
       const pool = mockPool(scheduler, { maxConnections: 1 });
       at(scheduler, 1, () => sock(0).open());
@@ -105,27 +105,59 @@ describe('ConnectionPool (virtual time, MockWebSocket)', () => {
       at(scheduler, 9, () => sock(0).receive(finalFrame('B')));
       at(scheduler, 12, () => sock(0).receive(finalFrame('C')));
       expectObservable(pool.turn({ task_id: 'tA', text: 'a' })).toBe('5ms (f|)', { f: fin('A', 'tA') });
-      expectObservable(pool.turn({ task_id: 'tB', text: 'b' })).toBe('8ms a(f|)', { a: textEvent('b', 'b', 'tB'), f: fin('B', 'tB') });
-      expectObservable(pool.turn({ task_id: 'tC', text: 'c' })).toBe('12ms (f|)', { f: fin('C', 'tC') });
+      expectObservable(pool.turn({ task_id: 'tA', text: 'b' })).toBe('8ms a(f|)', { a: textEvent('b', 'b', 'tA'), f: fin('B', 'tA') });
+      expectObservable(pool.turn({ task_id: 'tA', text: 'c' })).toBe('12ms (f|)', { f: fin('C', 'tA') });
       at(scheduler, 6, () => expect(pool.stats).toMatchObject({ queued: 1, turnsStarted: 2, sockets: 1 }));
     });
     expect(MockWebSocket.instances).toHaveLength(1);
-    expect(sock(0).sentJson.map((m) => (m as { task_id: string }).task_id)).toEqual(['tA', 'tB', 'tC']);
+    expect(sock(0).sentJson.map((m) => (m as { text: string }).text)).toEqual(['a', 'b', 'c']);
   });
 
-  it('queue: waiting turns take the first socket that frees up, oldest first', () => {
+  it('reuse is per task: late frames of task A on its lingering socket never reach the turn of task B', () => {
+    scheduler.run(({ expectObservable }) => {
+      const pool = mockPool(scheduler, { maxConnections: 2 });
+      at(scheduler, 1, () => sock(0).open());
+      at(scheduler, 2, () => sock(0).receive(finalFrame('A')));
+      at(scheduler, 3, () => sock(0).receive({ ...a2('late A text'), scope: { context: { task_id: 'tA' } } }));
+      at(scheduler, 4, () => sock(0).receive(finalFrame('A again')));
+      at(scheduler, 5, () => sock(1).open());
+      at(scheduler, 6, () => sock(1).receive(finalFrame('B')));
+      expectObservable(pool.turn({ task_id: 'tA', text: 'a' })).toBe('2ms (f|)', { f: fin('A', 'tA') });
+      expectObservable(pool.turn({ task_id: 'tB', text: 'b' })).toBe('6ms (f|)', { f: fin('B', 'tB') });
+      at(scheduler, 7, () => expect(pool.stats).toMatchObject({ strayFrames: 2, sockets: 2 }));
+    });
+    expect(sock(0).sentJson).toEqual([{ task_id: 'tA', text: 'a' }]);
+    expect(sock(1).sentJson).toEqual([{ task_id: 'tB', text: 'b' }]);
+  });
+
+  it('at maxConnections, a free socket of another task closes to make room for a waiting turn', () => {
+    scheduler.run(({ expectObservable }) => {
+      const pool = mockPool(scheduler, { maxConnections: 1 });
+      at(scheduler, 1, () => sock(0).open());
+      at(scheduler, 2, () => sock(0).receive(finalFrame('A')));
+      at(scheduler, 3, () => expect(sock(0).closeCalls).toEqual([{ code: 1000, reason: '' }]));
+      at(scheduler, 6, () => sock(1).open());
+      at(scheduler, 7, () => sock(1).receive(finalFrame('B')));
+      expectObservable(pool.turn({ task_id: 'tA', text: 'a' })).toBe('2ms (f|)', { f: fin('A', 'tA') });
+      expectObservable(pool.turn({ task_id: 'tB', text: 'b' })).toBe('7ms (f|)', { f: fin('B', 'tB') });
+    });
+    expect(MockWebSocket.instances).toHaveLength(2);
+    expect(sock(1).sentJson).toEqual([{ task_id: 'tB', text: 'b' }]);
+  });
+
+  it('queue: waiting turns of a task take the first socket that frees up, oldest first', () => {
     scheduler.run(() => {
       const pool = mockPool(scheduler, { maxConnections: 2 });
-      for (const t of ['t1', 't2', 't3', 't4']) pool.turn({ task_id: t, text: t }).subscribe({ error: () => undefined });
+      for (const t of ['1', '2', '3', '4']) pool.turn({ task_id: 'T', text: t }).subscribe({ error: () => undefined });
       at(scheduler, 0, () => expect(MockWebSocket.instances).toHaveLength(2));
       at(scheduler, 2, () => sock(1).open()); // the first socket to open serves the oldest turn
       at(scheduler, 3, () => sock(0).open());
-      at(scheduler, 5, () => sock(0).receive(finalFrame('2'))); // socket 0 frees first → t3
-      at(scheduler, 6, () => sock(1).receive(finalFrame('1'))); // then socket 1 → t4
+      at(scheduler, 5, () => sock(0).receive(finalFrame('2'))); // socket 0 frees first → 3
+      at(scheduler, 6, () => sock(1).receive(finalFrame('1'))); // then socket 1 → 4
     });
-    const ids = (ws: MockWebSocket): string[] => ws.sentJson.map((m) => (m as { task_id: string }).task_id);
-    expect(ids(sock(1))).toEqual(['t1', 't4']);
-    expect(ids(sock(0))).toEqual(['t2', 't3']);
+    const texts = (ws: MockWebSocket): string[] => ws.sentJson.map((m) => (m as { text: string }).text);
+    expect(texts(sock(1))).toEqual(['1', '4']);
+    expect(texts(sock(0))).toEqual(['2', '3']);
     expect(MockWebSocket.instances).toHaveLength(2);
   });
 
@@ -152,10 +184,10 @@ describe('ConnectionPool (virtual time, MockWebSocket)', () => {
       at(scheduler, 6, () => sock(0).receive(finalFrame('A')));
       at(scheduler, 7, () => sock(0).receive(finalFrame('C')));
       expectObservable(pool.turn({ task_id: 'tA', text: 'a' })).toBe('6ms (f|)', { f: fin('A', 'tA') });
-      expectObservable(pool.turn({ task_id: 'tB', text: 'b' }), '^--!').toBe('');
-      expectObservable(pool.turn({ task_id: 'tC', text: 'c' })).toBe('7ms (f|)', { f: fin('C', 'tC') });
+      expectObservable(pool.turn({ task_id: 'tA', text: 'b' }), '^--!').toBe('');
+      expectObservable(pool.turn({ task_id: 'tA', text: 'c' })).toBe('7ms (f|)', { f: fin('C', 'tA') });
     });
-    expect(sock(0).sentJson.map((m) => (m as { task_id: string }).task_id)).toEqual(['tA', 'tC']);
+    expect(sock(0).sentJson.map((m) => (m as { text: string }).text)).toEqual(['a', 'c']);
   });
 
   it.each([1008, 1011])('a %i close errors the turn on that socket; the queued turn goes to a fresh socket', (code) => {

@@ -1,5 +1,4 @@
-import { bindSocket, createSocket, decodeFrame } from '../../../lib/transports/websocket/node-socket';
-import type { SocketSink } from '../../../lib/transports/websocket/browser-socket';
+import { createSocket, decodeFrame, socketEvents } from '../../../lib/transports/websocket/node-socket';
 import { MockWebSocket } from '../../../lib/testing/mock-web-socket';
 import type { WebSocketConstructorLike } from '../../../lib/options';
 import { MOCK_KEY, sock } from '../../helpers/ws-marbles';
@@ -29,11 +28,10 @@ describe('node-socket', () => {
     expect(sock(0).options).toBeUndefined();
   });
 
-  it('bindSocket: a socket without on/off gets the DOM listeners', () => {
+  it('socketEvents: a socket without on/off gets the DOM listeners', () => {
     const socket = createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024);
     const texts: string[] = [];
-    const sink: SocketSink = { open: () => undefined, message: (t) => texts.push(t), error: () => undefined, close: () => undefined, invalidText: () => undefined };
-    bindSocket(socket, sink);
+    socketEvents(socket).subscribe((event) => event.type === 'message' && texts.push(event.text));
     expect(sock(0).listenerCount()).toBe(4);
     sock(0).open();
     sock(0).receive('hi');

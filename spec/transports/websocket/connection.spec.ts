@@ -2,36 +2,48 @@ import type { IncomingMessage } from 'node:http';
 import { asyncScheduler } from 'rxjs';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { SocketCloseEvent } from '../../../lib/failure-error.js';
-import { SocketConnection, type SocketListener } from '../../../lib/transports/websocket/socket-connection.js';
+import { Connection, type ConnectionOptions } from '../../../lib/transports/websocket/connection.js';
+import { AuiConnectionError } from '../../../lib/errors.js';
 import { MockWebSocket } from '../../../lib/testing/mock-web-socket.js';
 import { createTestScheduler } from '../../helpers/marble-scheduler.js';
 import { MOCK_KEY, sock } from '../../helpers/ws-marbles.js';
 import { until } from '../../helpers/ws-server.js';
 
-interface Recorder extends SocketListener {
+interface Recorder {
   readonly log: Array<string | SocketCloseEvent>;
-}
-
-function recorder(): Recorder {
-  const log: Array<string | SocketCloseEvent> = [];
-  return { log, onOpen: () => log.push('open'), onMessage: (d) => log.push(`msg:${d}`), onClose: (e) => log.push(e) };
 }
 
 const URL_ = 'wss://aui.test/api/ia-controller/api/v1/external/session';
 
-function connection(listener: SocketListener, extra: Partial<ConstructorParameters<typeof SocketConnection>[0]> = {}): SocketConnection {
-  return new SocketConnection(
-    { url: URL_, apiKey: MOCK_KEY, WebSocket: MockWebSocket, scheduler: createTestScheduler(), connectTimeoutMs: 1000, ...extra },
-    listener,
-  );
+/** A connection whose events are written to `r.log` ('open', 'msg:…', then the close event). */
+function connect(r: Recorder, extra: Partial<ConnectionOptions> = {}): Connection {
+  const conn = new Connection({
+    url: URL_,
+    apiKey: MOCK_KEY,
+    WebSocket: MockWebSocket,
+    scheduler: createTestScheduler(),
+    connectTimeoutMs: 1000,
+    closeTimeoutMs: 1000,
+    maxPayloadBytes: 1024,
+    ...extra,
+  });
+  conn.events$.subscribe((event) => {
+    if (event.type === 'open') r.log.push('open');
+    else if (event.type === 'message') r.log.push(`msg:${event.text}`);
+    else if (event.type === 'closed') r.log.push(event.event);
+    else r.log.push(`aborted:${event.error.message}`);
+  });
+  return conn;
 }
 
-describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
+const recorder = (): Recorder => ({ log: [] });
+
+describe('Connection (MockWebSocket: the browser-style API)', () => {
   beforeEach(() => MockWebSocket.reset());
 
   it('reports open, frames and the close, then removes every listener', () => {
     const r = recorder();
-    const conn = connection(r);
+    const conn = connect(r);
     conn.start();
     expect(sock(0).listenerCount()).toBe(4);
     expect(sock(0).binaryType).toBe('arraybuffer');
@@ -44,16 +56,15 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
     expect(sock(0).listenerCount()).toBe(0);
   });
 
-  it('close(): 1000, no more frames reach the listener, onClose when the close completes', () => {
+  it('close(): 1000, no more frames reach the events, closed when the close completes', () => {
     MockWebSocket.completeClosesAtOnce = false;
     const r = recorder();
-    const conn = connection(r);
+    const conn = connect(r);
     conn.start();
     sock(0).open();
     conn.close();
     expect(conn.state).toBe('closing');
     expect(sock(0).closeCalls).toEqual([{ code: 1000, reason: '' }]);
-    expect(sock(0).listenerCount()).toBe(1); // only 'close', to learn when it is done
     sock(0).serverClose(1000);
     expect(r.log).toEqual(['open', { code: 1000, reason: '', opened: true }]);
     expect(sock(0).listenerCount()).toBe(0);
@@ -61,11 +72,37 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
     expect(sock(0).closeCalls).toHaveLength(1);
   });
 
+  it('a peer that never answers the close is dropped after closeTimeoutMs on the scheduler; nothing is left', () => {
+    MockWebSocket.completeClosesAtOnce = false;
+    const scheduler = createTestScheduler();
+    const r = recorder();
+    scheduler.run(() => {
+      const conn = connect(r, { scheduler, closeTimeoutMs: 300 });
+      conn.start();
+      sock(0).open();
+      scheduler.schedule(() => conn.close(), 10);
+      scheduler.schedule(() => expect([conn.state, r.log.length]).toEqual(['closing', 1]), 309);
+      scheduler.schedule(() => expect(conn.state).toBe('closed'), 311);
+    });
+    expect(r.log).toEqual(['open', { code: 1006, reason: '', opened: true }]);
+    expect(sock(0).listenerCount()).toBe(0);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('abort(error): an aborted event for the holder, then the close', () => {
+    const r = recorder();
+    const conn = connect(r);
+    conn.start();
+    sock(0).open();
+    conn.abort(new AuiConnectionError('client closed'));
+    expect(r.log).toEqual(['open', 'aborted:client closed', { code: 1000, reason: '', opened: true }]);
+  });
+
   it('connect timeout on the scheduler: reports connectTimeoutMs, abandons the socket', () => {
     const scheduler = createTestScheduler();
     const r = recorder();
     scheduler.run(() => {
-      connection(r, { scheduler, connectTimeoutMs: 250 }).start();
+      connect(r, { scheduler, connectTimeoutMs: 250 }).start();
       scheduler.schedule(() => expect(r.log).toEqual([]), 249);
     });
     expect(r.log).toEqual([{ code: 1006, reason: '', opened: false, connectTimeoutMs: 250 }]);
@@ -77,7 +114,7 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
     const scheduler = createTestScheduler();
     const r = recorder();
     scheduler.run(() => {
-      connection(r, { scheduler, connectTimeoutMs: 250 }).start();
+      connect(r, { scheduler, connectTimeoutMs: 250 }).start();
       scheduler.schedule(() => sock(0).open(), 100);
     });
     expect(r.log).toEqual(['open']);
@@ -85,7 +122,7 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
 
   it('a refused handshake reports its HTTP status', () => {
     const r = recorder();
-    connection(r).start();
+    connect(r).start();
     sock(0).rejectHandshake(403);
     expect(r.log).toEqual([expect.objectContaining({ code: 1006, opened: false, handshakeStatus: 403 })]);
   });
@@ -95,7 +132,7 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
     const Throwing = function () {
       throw new SyntaxError('bad url');
     } as unknown as typeof MockWebSocket;
-    connection(r, { WebSocket: Throwing }).start();
+    connect(r, { WebSocket: Throwing }).start();
     expect(r.log).toEqual([expect.objectContaining({ code: 1006, opened: false, error: expect.any(SyntaxError) })]);
   });
 
@@ -103,7 +140,7 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
     const g = globalThis as { window?: unknown };
     g.window = {};
     try {
-      connection(recorder()).start();
+      connect(recorder()).start();
     } finally {
       delete g.window;
     }
@@ -114,7 +151,7 @@ describe('SocketConnection (MockWebSocket: the browser-style API)', () => {
 
 // decodeFrame (string, Buffer, ArrayBuffer, views, fragments) is covered in node-socket.spec and browser-socket.spec.
 
-describe('SocketConnection over ws in Node (real loopback server)', () => {
+describe('Connection over ws in Node (real loopback server)', () => {
   let wss: WebSocketServer;
   let port = 0;
   const upgrades: IncomingMessage[] = [];
@@ -147,10 +184,7 @@ describe('SocketConnection over ws in Node (real loopback server)', () => {
       }
     };
     const r = recorder();
-    const conn = new SocketConnection(
-      { url: `ws://127.0.0.1:${port}/s`, apiKey: 'API_KEY_NODE', WebSocket: Capturing as never, scheduler: asyncScheduler, connectTimeoutMs: 5000 },
-      r,
-    );
+    const conn = connect(r, { url: `ws://127.0.0.1:${port}/s`, apiKey: 'API_KEY_NODE', WebSocket: Capturing as never, scheduler: asyncScheduler, connectTimeoutMs: 5000 });
     conn.start();
     await until(() => conn.state === 'open');
     const req = upgrades.at(-1) as IncomingMessage;
@@ -163,17 +197,15 @@ describe('SocketConnection over ws in Node (real loopback server)', () => {
     conn.close();
     await until(() => conn.state === 'closed');
     expect(r.log[2]).toEqual({ code: 1000, reason: '', opened: true });
-    for (const event of ['open', 'message', 'error', 'close', 'unexpected-response']) {
+    for (const event of ['open', 'message', 'close', 'unexpected-response']) {
       expect(socket?.listenerCount(event)).toBe(0);
     }
+    expect(socket?.listenerCount('error')).toBe(1); // the no-op one: ws throws on an 'error' nobody hears
   });
 
   it('a text frame that is not UTF-8 closes the socket with 1007 and reports the error (as ws would)', async () => {
     const r = recorder();
-    const conn = new SocketConnection(
-      { url: `ws://127.0.0.1:${port}/s`, apiKey: 'k', WebSocket: undefined, scheduler: asyncScheduler, connectTimeoutMs: 5000 },
-      r,
-    );
+    const conn = connect(r, { url: `ws://127.0.0.1:${port}/s`, apiKey: 'k', WebSocket: undefined, scheduler: asyncScheduler, connectTimeoutMs: 5000 });
     conn.start();
     await until(() => conn.state === 'open');
     conn.send('send-fffd'); // a real U+FFFD is valid text
@@ -187,10 +219,7 @@ describe('SocketConnection over ws in Node (real loopback server)', () => {
 
   it('closing while connecting never throws an unhandled ws error', async () => {
     const r = recorder();
-    const conn = new SocketConnection(
-      { url: `ws://127.0.0.1:${port}/s`, apiKey: 'k', WebSocket: undefined, scheduler: asyncScheduler, connectTimeoutMs: 5000 },
-      r,
-    );
+    const conn = connect(r, { url: `ws://127.0.0.1:${port}/s`, apiKey: 'k', WebSocket: undefined, scheduler: asyncScheduler, connectTimeoutMs: 5000 });
     conn.start();
     conn.close();
     await until(() => conn.state === 'closed');

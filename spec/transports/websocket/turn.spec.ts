@@ -133,9 +133,11 @@ describe('turn frames in virtual time (MockWebSocket)', () => {
       at(scheduler, 2, () => sock(0).receive(FRAME_TEXT_A1));
       at(scheduler, 3, () => sock(0).receive(FRAME_TEXT_A2));
       at(scheduler, 4, () => sock(0).receive(FRAME_FINAL_LEGACY));
-      expectObservable(pool.turn({ task_id: TASK_ID, text: 'hi' })).toBe('--ab(f|)', {
-        a: textEvent('I found several built-in', 'I found several built-in'),
-        b: textEvent('I found several built-in microwaves', ' microwaves'),
+      // The A1 fixture names its task: the turn is for that task (a frame naming another is dropped).
+      const task = FRAME_TEXT_A1.scope.context.task_id;
+      expectObservable(pool.turn({ task_id: task, text: 'hi' })).toBe('--ab(f|)', {
+        a: textEvent('I found several built-in', 'I found several built-in', task),
+        b: textEvent('I found several built-in microwaves', ' microwaves', task),
         f: expect.objectContaining({ kind: 'final', message: expect.objectContaining({ id: FRAME_FINAL_LEGACY.id }) }),
       });
     });
