@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import { AuiValidationError, type AuiIssue } from '../errors.js';
-import { MAX_ID_LENGTH } from '../protocol/rest.js';
+import { JSON_ENCODABLE, MAX_ID_LENGTH } from '../protocol/rest.js';
 import { describeIssue, toAuiIssues } from './zod-issues.js';
 
 /** Where a method's task id is: the argument itself (`getTask(id)`), or its `task_id` member. */
@@ -21,7 +21,8 @@ const MAX_ISSUES_CHARS = 1_000;
 const MAX_ECHOED_ID = 200;
 
 const READ_FAILED: AuiIssue = { path: [], message: 'could not be read (a getter or Proxy threw)' };
-const NOT_ENCODABLE: AuiIssue = { path: [], message: 'must be JSON-encodable (no cycles, no BigInt)' };
+/** The issue of a value JSON cannot encode: the one the schemas' encodability rule (a zod refine) gives. */
+const NOT_ENCODABLE: AuiIssue = { path: [], message: JSON_ENCODABLE, code: 'custom' };
 
 /**
  * `text` cut to at most `max` characters, ending in `…` when cut (never splitting a surrogate pair).
@@ -74,7 +75,7 @@ function refusal(method: string, issues: readonly AuiIssue[], args: unknown, fro
  * throws, `JSON.stringify` failing) becomes an `AuiValidationError` with it as `cause`.
  *
  * @example
- * const frame = guardArgs('streamMessage', request, 'task_id', () => acceptSendMessage(request));
+ * const json = guardArgs('sendMessage', args, 'task_id', () => JSON.stringify(args));
  */
 export function guardArgs<T>(method: string, args: unknown, from: TaskIdSource | undefined, read: () => T): T {
   try {

@@ -5,9 +5,8 @@
  * @packageDocumentation
  */
 import type { z } from 'zod';
-import { encodeArgs, guardArgs } from '../internal/validate-args.js';
-import { acceptSendMessage, type AcceptedSendMessage } from './fast-accept.js';
-import { SendMessageRequestSchema } from './rest.js';
+import { encodeArgs } from '../internal/validate-args.js';
+import { SendMessageFieldsSchema, SendMessageRequestSchema } from './rest.js';
 
 /** The user-message frame a client sends on the session socket. */
 export const UserMessageFrameSchema = SendMessageRequestSchema;
@@ -25,22 +24,27 @@ export function encodeUserMessageFrame(frame: UserMessageFrame): string {
   return JSON.stringify(frame);
 }
 
+/** A validated user message, ready to send. */
+export interface EncodedUserMessage {
+  /** The task id, free of surrounding white space. */
+  readonly taskId: string;
+  /** The JSON text to send: the message as the schema outputs it. */
+  readonly json: string;
+}
+
 /**
  * Validates a user message (anything a caller passed) and encodes it: the task id (trimmed) and the
- * frame's JSON. Goes through the one validation path (`lib/internal/validate-args.ts`): a message the
- * schema rejects, or one that cannot be read or encoded, throws `AuiValidationError`
- * (`Invalid arguments for <method>: …; no request was sent`, `taskId` where known). Common messages
- * take a fast path that agrees with the schema; the rest go through zod.
+ * frame's JSON. Goes through the one validation path (`lib/internal/validate-args.ts`, the zod
+ * schema): a message the schema rejects, or one that cannot be read or encoded, throws
+ * `AuiValidationError` (`Invalid arguments for <method>: …; no request was sent`, `taskId` where known).
  *
  * @example
  * encodeUserMessage({ task_id: ' t1 ', text: 'hi' }); // { taskId: 't1', json: '{"task_id":"t1","text":"hi"}' }
  * @internal
  */
-export function encodeUserMessage(request: unknown, method = 'streamMessage'): AcceptedSendMessage {
-  return guardArgs(method, request, 'task_id', () => {
-    const fast = acceptSendMessage(request);
-    if (fast !== undefined) return fast;
-    const { value, json } = encodeArgs(UserMessageFrameSchema, request, method, 'task_id');
-    return { taskId: value.task_id, json };
-  });
+export function encodeUserMessage(request: unknown, method = 'streamMessage'): EncodedUserMessage {
+  // The members' schema: encodeArgs stringifies the output once and refuses what JSON cannot encode,
+  // with the message of UserMessageFrameSchema's encodability rule.
+  const { value, json } = encodeArgs(SendMessageFieldsSchema, request, method, 'task_id');
+  return { taskId: value.task_id, json };
 }

@@ -54,7 +54,15 @@ function isJsonEncodable(value: unknown): boolean {
   }
 }
 
-const JSON_ENCODABLE = 'must be JSON-encodable (no cycles, no BigInt)';
+/** The issue message of a request body JSON cannot encode (the schemas' rule and `encodeArgs` alike). @internal */
+export const JSON_ENCODABLE = 'must be JSON-encodable (no cycles, no BigInt)';
+
+/**
+ * The JSON-encodability rule of a request body, checked once every other rule has passed (as
+ * `encodeArgs`, which encodes a valid body once, checks it): a body that fails another rule is
+ * refused for that alone, whichever of the two refuses it.
+ */
+const ENCODABLE = { message: JSON_ENCODABLE, when: (payload: z.core.ParsePayload): boolean => payload.issues.length === 0 };
 
 /** Who wrote or receives a message (`ExternalTaskMessageContactParty` / `MessageContactParty`). */
 export const ContactPartySchema = wireObject({
@@ -222,7 +230,7 @@ export const CreateTaskRequestSchema = z.looseObject({
       bundle_mode: z.boolean().optional(),
     })
     .optional(),
-}).refine(isJsonEncodable, JSON_ENCODABLE);
+}).refine(isJsonEncodable, ENCODABLE);
 /** Arguments of `createTask`. */
 export type CreateTaskRequest = z.input<typeof CreateTaskRequestSchema>;
 
@@ -247,10 +255,12 @@ export type ListAllTasksRequest = z.input<typeof ListAllTasksRequestSchema>;
 export const TaskIdSchema = TaskId;
 
 /**
- * A user message (`SubmitMessageRequest`): the REST body and the WebSocket client frame alike.
- * `text` must contain something other than white space.
+ * The members of a user message: {@link SendMessageRequestSchema} without its JSON-encodability
+ * rule. For a caller that encodes the output itself and refuses what JSON cannot encode (`encodeArgs`
+ * in `lib/internal/validate-args.ts`), so that a message is stringified once, not twice.
+ * @internal
  */
-export const SendMessageRequestSchema = z.looseObject({
+export const SendMessageFieldsSchema = z.looseObject({
   /** Id of the task (conversation) the message belongs to. */
   task_id: TaskId,
   /** The user's message; must contain something other than white space. */
@@ -259,6 +269,12 @@ export const SendMessageRequestSchema = z.looseObject({
   context: MessageContextSchema.nullish(),
   /** Free-form custom variables passed to the agent (SDK 1.2.28+). */
   agent_variables: z.record(z.string(), z.unknown()).optional(),
-}).refine(isJsonEncodable, JSON_ENCODABLE);
+});
+
+/**
+ * A user message (`SubmitMessageRequest`): the REST body and the WebSocket client frame alike.
+ * `text` must contain something other than white space, and the message must be JSON-encodable.
+ */
+export const SendMessageRequestSchema = SendMessageFieldsSchema.refine(isJsonEncodable, ENCODABLE);
 /** A user message. */
 export type SendMessageRequest = z.input<typeof SendMessageRequestSchema>;

@@ -12,7 +12,6 @@ import { ApplicationErrorBodySchema, type ApplicationErrorBody } from './error-b
 import { AgentMessageSchema, type AgentMessage } from './rest.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 import { toAuiIssues } from '../internal/zod-issues.js';
-import { acceptAgentMessage } from './fast-accept.js';
 
 /** The event name of a streaming text update. */
 export const TEXT_UPDATE_EVENT = 'thread-message-text-content-updated';
@@ -134,9 +133,9 @@ function parsed<S extends z.ZodType>(schema: S, value: unknown, raw: unknown, wh
   });
 }
 
-/** The final message in `value` (part of the frame `raw`): the fast path, else the schema's verdict. */
+/** The final message in `value` (part of the frame `raw`), as the schema reads it. */
 function finalMessage(value: unknown, raw: unknown): AgentMessage {
-  return acceptAgentMessage(value) ?? parsed(FinalMessageFrameSchema, value, raw, 'final message');
+  return parsed(FinalMessageFrameSchema, value, raw, 'final message');
 }
 
 /** `scope.context.task_id` of an A1 text update (`channel.event_name`, no `event`), else undefined. */
@@ -207,9 +206,19 @@ export function parseFrameJson(text: string): unknown {
 }
 
 /**
- * The hot path of streaming: the text of a well-formed text update (A1, A2 or the envelope), or
- * `undefined` for any other frame (which then goes through {@link classifyServerFrame}). No
- * allocation, no schema work; agrees with {@link classifyServerFrame} on every frame it accepts.
+ * The hot path of streaming: the text of a text update (A1, A2 or the envelope), or `undefined` for
+ * any other frame (which then goes through the schemas in {@link classifyServerFrame}). A structural
+ * check of the two things the client reads, not a mirror of a schema: the frame's kind (`event`,
+ * `channel.event_name`, or `type: 'streaming_update'` on a frame that is neither an error frame nor a
+ * final message, in {@link classifyServerFrame}'s order) and `data.text`. No allocation, no schema work.
+ *
+ * It agrees with {@link TextUpdateA1Schema} and {@link TextUpdateA2Schema} (`spec/protocol/server-frames.spec.ts`
+ * checks it on generated frames): every frame either schema accepts, it reads, with the same text; an
+ * A2 frame it reads, the A2 schema accepts. Of an A1 frame it does not check the optional metadata
+ * (`channel.type`, `channel.channel_name`, `scope`, `timestamp`, never read but for
+ * `scope.context.task_id`, which is taken only when a string), so an A1 frame whose metadata is
+ * malformed still streams its text. A frame of a text kind it does not read (no string `data.text`)
+ * goes to the schema, which throws {@link AuiProtocolError} naming what is wrong.
  *
  * @example
  * textUpdateText({ event: TEXT_UPDATE_EVENT, data: { text: 'Hi' } }); // 'Hi'
@@ -220,7 +229,7 @@ export function textUpdateText(raw: unknown): string | undefined {
   const data = frame['data'];
   if (typeof data !== 'object' || data === null) return undefined;
   const text = (data as Obj)['text'];
-  if (typeof text !== 'string' || Array.isArray(raw)) return undefined;
+  if (typeof text !== 'string' || Array.isArray(raw) || Array.isArray(data)) return undefined;
   if (frame['event'] === TEXT_UPDATE_EVENT) return text;
   const channel = frame['channel'];
   if (typeof channel === 'object' && channel !== null && (channel as Obj)['event_name'] === TEXT_UPDATE_EVENT) return text;

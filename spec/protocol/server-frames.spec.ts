@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { AuiProtocolError } from '../../lib/errors.js';
 import {
   ErrorFrameSchema,
   TEXT_UPDATE_EVENT,
   TextUpdateA1Schema,
+  TextUpdateA2Schema,
   classifyServerFrame,
   parseFrameJson,
   parseServerFrame,
@@ -160,6 +162,67 @@ describe('textUpdateText (the hot path)', () => {
       const slow = classifyServerFrame(frame);
       expect(slow.type === 'text' && slow.text).toBe(textUpdateText(frame));
     }
+  });
+});
+
+/** Mostly `valid`, sometimes a value of another type (what a broken server might send instead). */
+const odd = fc.constantFrom<unknown>(null, 1, '', 'x', true, [], {}, ['x'], TEXT_UPDATE_EVENT);
+const mostly = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: odd });
+const word = fc.string({ maxLength: 6 });
+const kind = mostly(fc.constantFrom(TEXT_UPDATE_EVENT, 'thread-message-thinking'));
+const data = mostly(fc.record({ text: mostly(word), extra: word }, { requiredKeys: [] }));
+const a2Frame = fc.record({ event: kind, data, extra: word }, { requiredKeys: [] });
+const a1Frame = fc.record(
+  {
+    channel: mostly(fc.record({ type: mostly(word), channel_name: mostly(word), event_name: kind }, { requiredKeys: [] })),
+    scope: mostly(
+      fc.record(
+        {
+          type: mostly(word),
+          data: mostly(fc.record({ status: mostly(word) }, { requiredKeys: [] })),
+          context: mostly(fc.record({ message_id: mostly(word), task_id: mostly(word), interaction_id: mostly(word), pillar: mostly(word) }, { requiredKeys: [] })),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    data,
+    timestamp: mostly(word),
+    event: fc.constantFrom(undefined, 'x', TEXT_UPDATE_EVENT),
+  },
+  { requiredKeys: [] },
+);
+/** Text-update frames as JSON.parse makes them, well-formed or not, of both shapes. */
+const textFrame = fc.oneof(a1Frame, a2Frame).map((f) => JSON.parse(JSON.stringify(f)) as Record<string, unknown>);
+
+describe('textUpdateText agrees with the text-update schemas', () => {
+  it('reads every frame either schema accepts, with its text; an A2 frame it reads, the A2 schema accepts; a text kind it does not read, classifyServerFrame refuses', () => {
+    const seen = { a1: 0, a2: 0, refused: 0, lenient: 0 };
+    fc.assert(
+      fc.property(textFrame, (frame) => {
+        const text = textUpdateText(frame);
+        const a1 = TextUpdateA1Schema.safeParse(frame);
+        const a2 = TextUpdateA2Schema.safeParse(frame);
+        if (a1.success) {
+          seen.a1++;
+          expect(text).toBe(a1.data.data.text);
+        }
+        if (a2.success) {
+          seen.a2++;
+          expect(text).toBe(a2.data.data.text);
+        }
+        if (text !== undefined && frame['event'] === TEXT_UPDATE_EVENT) expect(a2.success).toBe(true);
+        if (text !== undefined && !a1.success && !a2.success) seen.lenient++; // an A1 frame with malformed metadata
+        const channel = frame['channel'] as { event_name?: unknown } | null | undefined;
+        const textKind = frame['event'] === TEXT_UPDATE_EVENT || (typeof channel === 'object' && channel?.event_name === TEXT_UPDATE_EVENT);
+        if (text === undefined && textKind) {
+          seen.refused++;
+          expect(() => classifyServerFrame(frame)).toThrow(AuiProtocolError);
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+    // Every branch was exercised (the property is not vacuous).
+    for (const count of Object.values(seen)) expect(count).toBeGreaterThan(50);
   });
 });
 
