@@ -10,6 +10,9 @@ import {
   TaskPageSchema,
   TaskSchema,
 } from '../../lib/protocol/rest';
+import fc from 'fast-check';
+import type * as z from 'zod';
+import type { AgentMessage, CreateTaskRequest, ListTasksRequest, MessageContext, SendMessageFieldsSchema, SendMessageRequest, Task, TaskPage } from '../../lib/protocol/rest';
 import * as F from '../helpers/fixtures';
 
 /**
@@ -118,6 +121,71 @@ describe('REST resource schemas', () => {
   });
 });
 
+/** `arb`, or null (FastAPI's unset); absent when the record leaves the key out. */
+const orNull = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(arb, { nil: null, freq: 3 });
+const word = fc.string({ maxLength: 6 });
+const plain = fc.oneof(word, fc.integer(), fc.boolean()); // unknown members and trace values: never null
+const party = fc.record({ id: word, type: fc.constantFrom('agent', 'user'), email: orNull(fc.constantFrom('a@b.c', '')), extra: plain }, { requiredKeys: ['id', 'type'] });
+const optionParameter = fc.record({ title: word, value: fc.jsonValue({ maxDepth: 1 }), type: fc.constantFrom('string', 'numeric') }, { requiredKeys: ['title', 'type'] });
+const cardParameter = fc.record(
+  { param: orNull(word), title: word, value: fc.jsonValue({ maxDepth: 1 }), type: orNull(fc.constantFrom('string', 'array')) },
+  { requiredKeys: ['title'] },
+);
+const card = fc.record(
+  { id: word, name: word, category: orNull(word), parameters: orNull(fc.array(cardParameter, { maxLength: 2 })), is_recommended: orNull(fc.boolean()), extra: plain },
+  { requiredKeys: ['id', 'name'] },
+);
+const option = fc.record({ is_recommended: orNull(fc.boolean()), widget_parameters: orNull(fc.array(optionParameter, { maxLength: 2 })) }, { requiredKeys: [] });
+const words = fc.array(word, { maxLength: 2 });
+/** An agent message as servers send it (as JSON.parse makes it): any optional member present, null or absent. */
+const serverMessage = fc.record(
+  {
+    id: word,
+    created_at: fc.constantFrom('2025-10-09 12:26:07.576000', '2026-03-09T14:22:01.000Z'),
+    text: word,
+    sender: party,
+    receiver: party,
+    options: orNull(fc.array(option, { maxLength: 2 })),
+    variants_options: orNull(fc.array(option, { maxLength: 1 })),
+    cards: orNull(fc.array(card, { maxLength: 2 })),
+    followup_suggestions: orNull(words),
+    welcome_message: orNull(word),
+    executed_workflows: orNull(words),
+    url: orNull(word),
+    trace_info: orNull(fc.dictionary(word, plain, { maxKeys: 2 })),
+    server_extra: plain,
+  },
+  { requiredKeys: ['id', 'created_at', 'text', 'sender', 'receiver'] },
+).map((m) => JSON.parse(JSON.stringify(m)) as Record<string, unknown>);
+
+/** What AgentMessageSchema outputs for `message`: nulls left out ({@link withoutNulls}), absent parameter arrays `[]`. */
+function expectedMessage(message: Record<string, unknown>): Record<string, unknown> {
+  const out = withoutNulls(message);
+  const fill = (items: unknown, key: string): void => {
+    if (Array.isArray(items)) for (const item of items as Array<Record<string, unknown>>) item[key] ??= [];
+  };
+  fill(out['cards'], 'parameters');
+  fill(out['options'], 'widget_parameters');
+  fill(out['variants_options'], 'widget_parameters');
+  return out;
+}
+
+describe('AgentMessageSchema on generated server messages', () => {
+  it('outputs the message with every null member left out and the defaults applied; never changes its input', () => {
+    let withNull = 0;
+    fc.assert(
+      fc.property(serverMessage, (message) => {
+        const before = structuredClone(message);
+        if (JSON.stringify(message).includes('null')) withNull++;
+        expect(AgentMessageSchema.parse(message)).toStrictEqual(expectedMessage(message));
+        expect(message).toStrictEqual(before);
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(withNull).toBeGreaterThan(100); // the null paths were exercised
+  });
+});
+
 describe('REST request schemas', () => {
   it('CreateTaskRequest needs a non-blank user_id, accepts origin and agent', () => {
     expect(CreateTaskRequestSchema.safeParse({ user_id: 'u', task_origin_type: 'web-widget', agent: { agent_id: 'a', bundle_mode: true } }).success).toBe(true);
@@ -168,5 +236,68 @@ describe('REST request schemas', () => {
     expect(SendMessageRequestSchema.safeParse({ task_id: 't', text: ' \t\n' }).success).toBe(false);
     expect(SendMessageRequestSchema.safeParse({ text: 'hi' }).success).toBe(false);
     expect(SendMessageRequestSchema.safeParse({ task_id: 't', text: 'hi', context: { lead_details: 'x' } }).success).toBe(false);
+  });
+});
+
+/**
+ * `true` only when A and B are the same type (optional members, `undefined`, index signatures and all).
+ * The identity test alone takes `a?: T` for `a?: T | undefined`; assignability both ways (under
+ * exactOptionalPropertyTypes) tells them apart.
+ */
+type Equal<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2)
+      ? true
+      : false
+    : false
+  : false;
+
+/**
+ * The inferred types, written out: a schema change that alters one of them fails to compile (`npm test`
+ * and `tsc` type-check the specs). Responses read `null` as absent, so no `null` in their optional
+ * members except where the declared schema is `.nullish()` (null never reaches the output there either).
+ */
+type PinnedParty = { id: string; type: string; email?: string | null | undefined; [key: string]: unknown };
+type PinnedCardParameter = { param?: string | undefined; title: string; value?: unknown; type?: string | undefined; [key: string]: unknown };
+type PinnedCard = { id: string; name: string; category?: string | undefined; parameters: PinnedCardParameter[]; is_recommended?: boolean | undefined; [key: string]: unknown };
+type PinnedOptionParameter = { title: string; value?: unknown; type: string; [key: string]: unknown };
+type PinnedOption = { is_recommended?: boolean | undefined; widget_parameters: PinnedOptionParameter[]; [key: string]: unknown };
+type PinnedMessage = {
+  id: string;
+  created_at: string;
+  text: string;
+  sender: PinnedParty;
+  receiver: PinnedParty;
+  options?: PinnedOption[] | undefined;
+  variants_options?: PinnedOption[] | undefined;
+  cards?: PinnedCard[] | undefined;
+  followup_suggestions?: string[] | null | undefined;
+  welcome_message?: string | null | undefined;
+  executed_workflows?: string[] | null | undefined;
+  url?: string | null | undefined;
+  trace_info?: Record<string, unknown> | null | undefined;
+  [key: string]: unknown;
+};
+type PinnedTask = { id: string; user_id: string; title: string; welcome_message?: string | null | undefined; followup_suggestions?: string[] | null | undefined; [key: string]: unknown };
+type PinnedTaskPage = { tasks: PinnedTask[]; total: number; page: number; size: number; [key: string]: unknown };
+type PinnedContext = { url?: string | null | undefined; lead_details?: Record<string, unknown> | null | undefined; welcome_message?: string | null | undefined; [key: string]: unknown };
+type PinnedSend = { task_id: string; text: string; context?: PinnedContext | null | undefined; agent_variables?: Record<string, unknown> | undefined; [key: string]: unknown };
+type PinnedAgent = { agent_id?: string | undefined; version_id?: string | undefined; version_tag?: string | undefined; bundle_mode?: boolean | undefined; [key: string]: unknown };
+type PinnedCreate = { user_id: string; task_origin_type?: string | undefined; agent?: PinnedAgent | undefined; [key: string]: unknown };
+type PinnedList = { user_id: string; page?: number | undefined; size?: number | undefined };
+
+describe('inferred types (pinned)', () => {
+  it('stay exactly as written out above (checked by the compiler)', () => {
+    const pinned: Array<true> = [
+      true satisfies Equal<AgentMessage, PinnedMessage>,
+      true satisfies Equal<Task, PinnedTask>,
+      true satisfies Equal<TaskPage, PinnedTaskPage>,
+      true satisfies Equal<MessageContext, PinnedContext>,
+      true satisfies Equal<SendMessageRequest, PinnedSend>,
+      true satisfies Equal<z.output<typeof SendMessageFieldsSchema>, PinnedSend>,
+      true satisfies Equal<CreateTaskRequest, PinnedCreate>,
+      true satisfies Equal<ListTasksRequest, PinnedList>,
+    ];
+    expect(pinned).toHaveLength(8);
   });
 });
