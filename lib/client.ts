@@ -29,7 +29,8 @@ import {
 } from './protocol/rest.js';
 import type { StreamEvent } from './stream-event.js';
 import { httpRequest, type HttpRequestSpec } from './transports/http/http-request.js';
-import { ConnectionPool, type ConnectionState } from './transports/websocket/connection-pool.js';
+import { ConnectionPool } from './transports/websocket/connection-pool.js';
+import type { ConnectionState } from './transports/websocket/connection-state.js';
 
 /** REST endpoint paths, relative to the base URL. */
 const PATHS = {

@@ -6,7 +6,7 @@
 
 // Client
 export { AuiClient, createAuiClient } from './client.js';
-export type { ConnectionState } from './transports/websocket/connection-pool.js';
+export type { ConnectionState } from './transports/websocket/connection-state.js';
 
 // Errors
 export {

@@ -15,17 +15,8 @@ import { encodeUserMessage } from '../../protocol/client-frames.js';
 import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
 import { Connection, type ConnectionEvent } from './connection.js';
+import { aggregateState, type ConnectionState } from './connection-state.js';
 import { turnEvents, type TurnContext, type TurnCounters } from './turn.js';
-
-/**
- * Aggregate state of a client's sockets:
- * - `'idle'`: no socket at all (before the first turn, or after every socket lingered out);
- * - `'connecting'`: some socket is connecting and none is open;
- * - `'open'`: at least one socket is open (busy or lingering);
- * - `'closing'`: sockets are finishing a close the client started, and none is open or connecting;
- * - `'closed'`: `close()` was called (terminal; `state$` then completes).
- */
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
 /** Counters of a {@link ConnectionPool}, for tests and benchmarks (a snapshot). */
 export interface ConnectionPoolStats extends Readonly<TurnCounters> {
@@ -46,7 +37,7 @@ export interface ConnectionPoolStats extends Readonly<TurnCounters> {
 /** A turn waiting for a connection. */
 interface Waiter {
   readonly taskId: string;
-  readonly subscriber: Subscriber<Connection>;
+  readonly subscriber: Subscriber<Slot>;
 }
 
 /** A connection of the pool, and what it is doing. */
@@ -132,7 +123,7 @@ export class ConnectionPool {
     return defer(() => {
       const { taskId, json } = encodeUserMessage(request, 'streamMessage'); // the one validation path
       if (this.#closed) return throwError(() => new AuiConnectionError('The client is closed; no new turn can start', { taskId, retryable: false }));
-      return this.#lease(taskId).pipe(mergeMap((connection) => this.#run(connection, taskId, json)));
+      return this.#lease(taskId).pipe(mergeMap((slot) => this.#run(slot, taskId, json)));
     });
   }
 
@@ -160,8 +151,8 @@ export class ConnectionPool {
   }
 
   /** Emits, once, a connection of `taskId` that is now this subscriber's alone; unsubscribing before that leaves the queue. */
-  #lease(taskId: string): Observable<Connection> {
-    return new Observable<Connection>((subscriber) => {
+  #lease(taskId: string): Observable<Slot> {
+    return new Observable<Slot>((subscriber) => {
       const waiter: Waiter = { taskId, subscriber };
       this.#queue.push(waiter);
       this.#pump();
@@ -175,27 +166,21 @@ export class ConnectionPool {
   }
 
   /** The turn on its leased connection; the connection goes back clean after `final`, or is closed. */
-  #run(connection: Connection, taskId: string, json: string): Observable<StreamEvent> {
-    const slot = this.#slotOf(connection);
+  #run(slot: Slot, taskId: string, json: string): Observable<StreamEvent> {
     let clean = false;
     this.#counters.turnsStarted++;
-    return turnEvents(connection, taskId, json, this.#ctx).pipe(
+    return turnEvents(slot.connection, taskId, json, this.#ctx).pipe(
       // Given back before `final` reaches the consumer: a next turn started on `final` reuses it.
       tap((event) => {
-        if (event.kind === 'final' && slot) {
+        if (event.kind === 'final') {
           clean = true;
           this.#giveBack(slot);
         }
       }),
       finalize(() => {
-        if (!clean && slot) this.#discard(slot);
+        if (!clean) this.#discard(slot);
       }),
     );
-  }
-
-  #slotOf(connection: Connection): Slot | undefined {
-    for (const slot of this.#slots) if (slot.connection === connection) return slot;
-    return undefined;
   }
 
   /** A turn ended with its final frame: the connection is free for the next turn of its task. */
@@ -260,7 +245,7 @@ export class ConnectionPool {
     slot.leased = true;
     slot.linger?.unsubscribe();
     slot.linger = undefined;
-    waiter.subscriber.next(slot.connection);
+    waiter.subscriber.next(slot);
     waiter.subscriber.complete();
   }
 
@@ -343,16 +328,7 @@ export class ConnectionPool {
 
   #updateState(): void {
     if (this.#closed) return;
-    let open = false;
-    let connecting = false;
-    let closing = false;
-    for (const slot of this.#slots) {
-      const state = slot.connection.state;
-      if (state === 'open') open = true;
-      else if (state === 'connecting') connecting = true;
-      else if (state === 'closing') closing = true;
-    }
-    const next: ConnectionState = open ? 'open' : connecting ? 'connecting' : closing ? 'closing' : 'idle';
+    const next: ConnectionState = aggregateState([...this.#slots].map((slot) => slot.connection.state));
     if (this.#state.value !== next) this.#state.next(next);
   }
 }
