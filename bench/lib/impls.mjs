@@ -139,6 +139,8 @@ async function auiImpl() {
         maxConnections,
         idleLingerMs,
         timeouts: { connectMs: 30_000, idleMs: 120_000, requestMs: 30_000 },
+        // A bulk turn is 1,000,000 deltas of 15 characters: far past the 1,000,000-character default.
+        limits: { maxReplyChars: 100_000_000 },
       });
       return {
         turn(text, h) {

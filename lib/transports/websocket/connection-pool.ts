@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, defer, finalize, mergeMap, Observable, tap, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, defer, mergeMap, Observable, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
 import { AuiConnectionError, type AuiError } from '../../errors.js';
 import { failureError, type SocketCloseEvent } from '../../failure-error.js';
 import { readApiKey } from '../../internal/api-key.js';
@@ -123,6 +123,9 @@ export class ConnectionPool {
     return defer(() => {
       const { taskId, json } = encodeUserMessage(request, 'streamMessage'); // the one validation path
       if (this.#closed) return throwError(() => new AuiConnectionError('The client is closed; no new turn can start', { taskId, retryable: false }));
+      // The common case: nothing waits and a connection of this task is free (lingering): take it.
+      const free = this.#queue.length === 0 ? this.#freeSlot((slot) => slot.taskId === taskId) : undefined;
+      if (free) return this.#run(this.#take(free), taskId, json);
       return this.#lease(taskId).pipe(mergeMap((slot) => this.#run(slot, taskId, json)));
     });
   }
@@ -167,20 +170,26 @@ export class ConnectionPool {
 
   /** The turn on its leased connection; the connection goes back clean after `final`, or is closed. */
   #run(slot: Slot, taskId: string, json: string): Observable<StreamEvent> {
-    let clean = false;
     this.#counters.turnsStarted++;
-    return turnEvents(slot.connection, taskId, json, this.#ctx).pipe(
-      // Given back before `final` reaches the consumer: a next turn started on `final` reuses it.
-      tap((event) => {
-        if (event.kind === 'final') {
-          clean = true;
-          this.#giveBack(slot);
-        }
-      }),
-      finalize(() => {
+    return new Observable<StreamEvent>((subscriber) => {
+      let clean = false;
+      const subscription = turnEvents(slot.connection, taskId, json, this.#ctx).subscribe({
+        next: (event) => {
+          if (event.kind === 'final') {
+            // Given back before `final` reaches the consumer: a next turn started on `final` reuses it.
+            clean = true;
+            this.#giveBack(slot);
+          }
+          subscriber.next(event);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        subscription.unsubscribe();
         if (!clean) this.#discard(slot);
-      }),
-    );
+      };
+    });
   }
 
   /** A turn ended with its final frame: the connection is free for the next turn of its task. */
@@ -242,11 +251,16 @@ export class ConnectionPool {
   #hand(slot: Slot, waiter: Waiter): void {
     const index = this.#queue.indexOf(waiter);
     if (index !== -1) this.#queue.splice(index, 1);
+    waiter.subscriber.next(this.#take(slot));
+    waiter.subscriber.complete();
+  }
+
+  /** Marks `slot` as held by a turn (its linger stops). */
+  #take(slot: Slot): Slot {
     slot.leased = true;
     slot.linger?.unsubscribe();
     slot.linger = undefined;
-    waiter.subscriber.next(slot);
-    waiter.subscriber.complete();
+    return slot;
   }
 
   #startLinger(slot: Slot): void {

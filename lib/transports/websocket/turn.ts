@@ -1,17 +1,18 @@
 /**
  * One turn on a leased connection, as a composition of operators over its events: send the user
- * message, then each frame becomes a {@link StreamEvent} until the final one; an idle timeout between
- * frames; an error frame joined with the close that follows it; limits on a frame and on the reply.
+ * message (`sendThenListen`), an idle timeout between frames (`idleTimeout`), each frame read into a
+ * {@link StreamEvent} until the final one (`untilFinal`), and an error frame joined with the close
+ * that follows it (`catchError` → `closeAfter`); limits on a frame and on the reply.
  *
  * @packageDocumentation
  */
-import { catchError, concatWith, defaultIfEmpty, defer, EMPTY, filter, map, Observable, of, take, takeWhile, throwError, timeout, type SchedulerLike } from 'rxjs';
+import { catchError, defaultIfEmpty, defer, filter, map, Observable, of, take, throwError, timeout, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { AuiError } from '../../errors.js';
 import { failureError } from '../../failure-error.js';
 import { createAuiError, inContext, type FailureContext } from '../../failure-policy.js';
 import { idleTimeout } from '../../internal/idle-timeout.js';
 import { classifyServerFrame, parseFrameJson, type ErrorFrame } from '../../protocol/server-frames.js';
-import type { FinalStreamEvent, StreamEvent } from '../../stream-event.js';
+import type { StreamEvent } from '../../stream-event.js';
 import type { Connection, ConnectionEvent } from './connection.js';
 import { TextTracker } from './text-tracker.js';
 
@@ -64,21 +65,46 @@ export function turnEvents(connection: Connection, taskId: string, json: string,
   return defer(() => {
     const where: FailureContext = { taskId, secret: connection.apiKey };
     const tracker = new TextTracker();
-    const read = (event: ConnectionEvent): StreamEvent | undefined => readEvent(event, tracker, taskId, where, ctx);
-    let final: FinalStreamEvent | undefined;
     return sendThenListen(connection, json, where).pipe(
       idleTimeout(ctx.idleMs, ctx.scheduler, () =>
         createAuiError('timeout', `No frame arrived for ${ctx.idleMs} ms in the middle of a turn`, {}, where, 'idle'),
       ),
-      map(read),
-      filter((event): event is StreamEvent => event !== undefined),
-      // The final event ends the turn: the turn stops listening to the connection first, then emits it,
-      // so whatever the connection does next (serve the next turn, close) never reaches this turn.
-      takeWhile((event) => (event.kind === 'final' ? ((final = event), false) : true)),
-      concatWith(defer(() => (final === undefined ? EMPTY : of(final)))),
+      untilFinal((event) => readEvent(event, tracker, taskId, where, ctx)),
       catchError((error: unknown) => (error instanceof ErrorFrameSeen ? closeAfter(connection, error.frame, where, ctx.scheduler) : throwError(() => error))),
     );
   });
+}
+
+/**
+ * `map(read)`, `filter(defined)` and `takeWhile(not final, inclusive)` in one step (one subscriber a
+ * turn instead of three): each event is read; what it gives is emitted; the final event completes the
+ * stream, and after it nothing more is read, so whatever the connection does next (serve the next
+ * turn, close) while the final is still on its way down never reaches this turn.
+ */
+function untilFinal(read: (event: ConnectionEvent) => StreamEvent | undefined): OperatorFunction<ConnectionEvent, StreamEvent> {
+  return (source) =>
+    new Observable<StreamEvent>((subscriber) => {
+      let ended = false;
+      return source.subscribe({
+        next: (event) => {
+          if (ended) return;
+          let out: StreamEvent | undefined;
+          try {
+            out = read(event);
+          } catch (error) {
+            subscriber.error(error); // as map() would: what reading throws ends the stream
+            return;
+          }
+          if (out === undefined) return;
+          ended = out.kind === 'final';
+          subscriber.next(out);
+          if (ended) subscriber.complete();
+        },
+        // Once the final is read the stream ends with it, whatever the source does meanwhile.
+        error: (error: unknown) => ended || subscriber.error(error),
+        complete: () => ended || subscriber.complete(),
+      });
+    });
 }
 
 /** The connection's events from now on, with the message sent once they are heard. */

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { concatMap, from, lastValueFrom, merge, take, toArray } from 'rxjs';
-import type { ConnectionState } from '../../../lib/transports/websocket/connection-pool.js';
+import type { ConnectionState } from '../../../lib/transports/websocket/connection-state.js';
 import { agentReplyText, splitReply } from '../../../lib/testing/fake-agent.js';
 import { WsHarness, allEvents, finalText, outcome, texts, until } from '../../helpers/ws-server.js';
 

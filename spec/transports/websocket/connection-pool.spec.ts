@@ -2,7 +2,7 @@ import { Observable, timer } from 'rxjs';
 import { switchMap } from 'rxjs/operators';
 import type { StreamEvent } from '../../../lib/stream-event.js';
 import { MockWebSocket } from '../../../lib/testing/mock-web-socket.js';
-import type { ConnectionState } from '../../../lib/transports/websocket/connection-pool.js';
+import type { ConnectionState } from '../../../lib/transports/websocket/connection-state.js';
 import { createTestScheduler } from '../../helpers/marble-scheduler.js';
 import { TASK_ID, textEvent } from '../../helpers/marble-events.js';
 import { MOCK_KEY, a2, anError, at, finalFrame, mockPool, sock } from '../../helpers/ws-marbles.js';
