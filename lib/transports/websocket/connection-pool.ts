@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, defer, mergeMap, Observable, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, defer, mergeMap, Observable, throwError, type SchedulerAction, type Subscriber, type Subscription } from 'rxjs';
 import { AuiConnectionError, type AuiError } from '../../errors.js';
 import { failureError, type SocketCloseEvent } from '../../failure-error.js';
 import { readApiKey } from '../../internal/api-key.js';
@@ -47,8 +47,14 @@ interface Slot {
   readonly taskId: string;
   /** Whether a turn holds it. */
   leased: boolean;
-  /** The idle linger, while it is free. */
+  /**
+   * The linger timer. Armed when the connection becomes free and left armed while a turn holds it: when
+   * it fires it finds the connection busy and stops, or free for less than `idleLingerMs` and waits for
+   * the rest. So back-to-back turns on a connection cost no timer at all.
+   */
   linger?: Subscription | undefined;
+  /** When the connection last became free (scheduler time). */
+  freeSince: number;
 }
 
 /**
@@ -195,7 +201,8 @@ export class ConnectionPool {
   /** A turn ended with its final frame: the connection is free for the next turn of its task. */
   #giveBack(slot: Slot): void {
     slot.leased = false;
-    this.#pump();
+    if (this.#queue.length > 0) this.#pump();
+    if (!slot.leased && slot.connection.state === 'open') this.#free(slot);
   }
 
   /** A turn ended any other way (error, unsubscribe): its connection is out of step, close it. */
@@ -228,7 +235,6 @@ export class ConnectionPool {
           else if (this.#slots.size < this.#options.maxConnections) this.#open(waiter);
           else this.#freeSlot((slot) => slot.taskId !== waiter.taskId)?.connection.close(); // make room
         }
-        for (const slot of this.#slots) if (!slot.leased && slot.connection.state === 'open') this.#startLinger(slot);
       } while (this.#pumpAgain && !this.#closed);
     } finally {
       this.#pumping = false;
@@ -255,26 +261,32 @@ export class ConnectionPool {
     waiter.subscriber.complete();
   }
 
-  /** Marks `slot` as held by a turn (its linger stops). */
+  /** Marks `slot` as held by a turn (an armed linger timer will find it busy). */
   #take(slot: Slot): Slot {
     slot.leased = true;
-    slot.linger?.unsubscribe();
-    slot.linger = undefined;
     return slot;
   }
 
-  #startLinger(slot: Slot): void {
-    if (slot.linger !== undefined) return;
-    const lingerMs = this.#options.idleLingerMs;
-    if (lingerMs <= 0) {
+  /** `slot` became free and nothing of its task waits: it lingers `idleLingerMs`, then closes (0: at once). */
+  #free(slot: Slot): void {
+    const { idleLingerMs, scheduler } = this.#options;
+    if (idleLingerMs <= 0) {
       slot.connection.close();
+      this.#updateState();
       return;
     }
-    slot.linger = timer(lingerMs, this.#options.scheduler).subscribe(() => {
+    slot.freeSince = scheduler.now();
+    const lingerOver = (): void => {
       slot.linger = undefined;
       slot.connection.close();
       this.#updateState();
-    });
+    };
+    slot.linger ??= scheduler.schedule(function (this: SchedulerAction<unknown>) {
+      const left = slot.leased || slot.connection.state !== 'open' ? NaN : slot.freeSince + idleLingerMs - scheduler.now();
+      if (left > 0) this.schedule(undefined, left);
+      else if (left <= 0) lingerOver();
+      else slot.linger = undefined; // busy or closing: the next #free arms it again
+    }, idleLingerMs);
   }
 
   /** Opens a connection for `waiter`'s task; a key that cannot be read errors that turn instead. */
@@ -297,7 +309,7 @@ export class ConnectionPool {
       closeTimeoutMs: options.timeouts.closeMs,
       maxPayloadBytes: options.limits.maxFrameBytes,
     });
-    const slot: Slot = { connection, taskId: waiter.taskId, leased: false };
+    const slot: Slot = { connection, taskId: waiter.taskId, leased: false, freeSince: 0 };
     this.#slots.add(slot);
     this.#counters.socketsCreated++;
     this.#counters.maxSockets = Math.max(this.#counters.maxSockets, this.#slots.size);
@@ -310,6 +322,7 @@ export class ConnectionPool {
     switch (event.type) {
       case 'open':
         this.#pump(); // the oldest waiting turn of its task takes it
+        if (!slot.leased && slot.connection.state === 'open') this.#free(slot);
         return;
       case 'message':
         if (!slot.leased) this.#counters.strayFrames++;
