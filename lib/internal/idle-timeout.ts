@@ -25,8 +25,7 @@ export function idleTimeout<T>(ms: number, scheduler: SchedulerLike, error: () =
         if (left > 0) this.schedule(undefined, left);
         else subscriber.error(error());
       };
-      subscriber.add(scheduler.schedule(check, ms));
-      return source.subscribe({
+      const subscription = source.subscribe({
         next: (value) => {
           last = scheduler.now();
           subscriber.next(value);
@@ -34,5 +33,9 @@ export function idleTimeout<T>(ms: number, scheduler: SchedulerLike, error: () =
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),
       });
+      // Armed after the source is subscribed (a turn's message is already on its way): the deadline
+      // still counts from `last`, taken before.
+      if (!subscriber.closed) subscription.add(scheduler.schedule(check, ms));
+      return subscription;
     });
 }

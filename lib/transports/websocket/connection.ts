@@ -152,7 +152,7 @@ export class Connection {
         this.#events.next({ type: 'open' });
         return;
       case 'message':
-        if (this.#state === 'open') this.#events.next({ type: 'message', text: event.text });
+        if (this.#state === 'open') this.#events.next(event); // the same shape: passed on as it is
         return;
       case 'error':
         this.#lastError = event.error;
