@@ -6,28 +6,13 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { FINAL_JSON, textUpdateJson } from '../lib/frames.mjs';
+import { scriptedSocket } from './scripted-socket.mjs';
 
 const { values } = parseArgs({ options: { dist: { type: 'string', default: 'dist/esm' }, turns: { type: 'string', default: '20000' } } });
 const dist = resolve(values.dist);
 const { AuiClient } = await import(pathToFileURL(`${dist}/index.js`).href);
-const { MockWebSocket } = await import(pathToFileURL(`${dist}/testing/index.js`).href);
 const TEXT = textUpdateJson('Hello');
-
-// A socket that opens on the next microtask and answers every user message with one text frame and the final.
-class InstantSocket extends MockWebSocket {
-  constructor(...args) {
-    super(...args);
-    queueMicrotask(() => this.open());
-  }
-  send(data) {
-    super.send(data);
-    this.sent.length = 0;
-    queueMicrotask(() => {
-      this.receive(TEXT);
-      this.receive(FINAL_JSON);
-    });
-  }
-}
+const InstantSocket = await scriptedSocket(dist, () => [TEXT, FINAL_JSON]);
 
 const client = new AuiClient({ apiKey: 'bench-key', baseUrl: 'http://127.0.0.1:1', WebSocket: InstantSocket, idleLingerMs: 600_000, timeouts: { idleMs: 120_000 } });
 const turn = () =>

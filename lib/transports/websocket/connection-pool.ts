@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, defer, mergeMap, Observable, throwError, type SchedulerAction, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, defer, mergeMap, Observable, throwError, type Subscriber } from 'rxjs';
 import { AuiConnectionError, type AuiError } from '../../errors.js';
 import { failureError, type SocketCloseEvent } from '../../failure-error.js';
 import { readApiKey } from '../../internal/api-key.js';
@@ -16,6 +16,7 @@ import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
 import { Connection, type ConnectionEvent } from './connection.js';
 import { aggregateState, type ConnectionState } from './connection-state.js';
+import { PoolSlot } from './pool-slot.js';
 import { turnEvents, type TurnContext, type TurnCounters } from './turn.js';
 
 /** Counters of a {@link ConnectionPool}, for tests and benchmarks (a snapshot). */
@@ -37,24 +38,7 @@ export interface ConnectionPoolStats extends Readonly<TurnCounters> {
 /** A turn waiting for a connection. */
 interface Waiter {
   readonly taskId: string;
-  readonly subscriber: Subscriber<Slot>;
-}
-
-/** A connection of the pool, and what it is doing. */
-interface Slot {
-  readonly connection: Connection;
-  /** The task whose turns this connection serves (set when it is opened). */
-  readonly taskId: string;
-  /** Whether a turn holds it. */
-  leased: boolean;
-  /**
-   * The linger timer. Armed when the connection becomes free and left armed while a turn holds it: when
-   * it fires it finds the connection busy and stops, or free for less than `idleLingerMs` and waits for
-   * the rest. So back-to-back turns on a connection cost no timer at all.
-   */
-  linger?: Subscription | undefined;
-  /** When the connection last became free (scheduler time). */
-  freeSince: number;
+  readonly subscriber: Subscriber<PoolSlot>;
 }
 
 /**
@@ -85,7 +69,7 @@ export class ConnectionPool {
   /** The aggregate {@link ConnectionState}; replays the current state; completes after `close()`. */
   readonly state$: Observable<ConnectionState>;
   readonly #state = new BehaviorSubject<ConnectionState>('idle');
-  readonly #slots = new Set<Slot>();
+  readonly #slots = new Set<PoolSlot>();
   readonly #queue: Waiter[] = [];
   readonly #options: ResolvedOptions;
   readonly #ctx: TurnContext;
@@ -151,7 +135,7 @@ export class ConnectionPool {
       new AuiConnectionError('The client was closed before the reply was complete', { taskId, retryable: false });
     for (const waiter of this.#queue.splice(0)) waiter.subscriber.error(closedError(waiter.taskId));
     for (const slot of this.#slots) {
-      slot.linger?.unsubscribe();
+      slot.stopLinger();
       if (slot.leased) slot.connection.abort(closedError(slot.taskId));
       else slot.connection.close();
     }
@@ -160,8 +144,8 @@ export class ConnectionPool {
   }
 
   /** Emits, once, a connection of `taskId` that is now this subscriber's alone; unsubscribing before that leaves the queue. */
-  #lease(taskId: string): Observable<Slot> {
-    return new Observable<Slot>((subscriber) => {
+  #lease(taskId: string): Observable<PoolSlot> {
+    return new Observable<PoolSlot>((subscriber) => {
       const waiter: Waiter = { taskId, subscriber };
       this.#queue.push(waiter);
       this.#pump();
@@ -175,7 +159,7 @@ export class ConnectionPool {
   }
 
   /** The turn on its leased connection; the connection goes back clean after `final`, or is closed. */
-  #run(slot: Slot, taskId: string, json: string): Observable<StreamEvent> {
+  #run(slot: PoolSlot, taskId: string, json: string): Observable<StreamEvent> {
     this.#counters.turnsStarted++;
     return new Observable<StreamEvent>((subscriber) => {
       let clean = false;
@@ -199,15 +183,15 @@ export class ConnectionPool {
   }
 
   /** A turn ended with its final frame: the connection is free for the next turn of its task. */
-  #giveBack(slot: Slot): void {
-    slot.leased = false;
+  #giveBack(slot: PoolSlot): void {
+    slot.release();
     if (this.#queue.length > 0) this.#pump();
-    if (!slot.leased && slot.connection.state === 'open') this.#free(slot);
+    if (slot.free) this.#free(slot);
   }
 
   /** A turn ended any other way (error, unsubscribe): its connection is out of step, close it. */
-  #discard(slot: Slot): void {
-    slot.leased = false;
+  #discard(slot: PoolSlot): void {
+    slot.release();
     slot.connection.close();
     this.#updateState();
   }
@@ -248,45 +232,33 @@ export class ConnectionPool {
     return opening;
   }
 
-  #freeSlot(match: (slot: Slot) => boolean): Slot | undefined {
-    for (const slot of this.#slots) if (!slot.leased && slot.connection.state === 'open' && match(slot)) return slot;
+  #freeSlot(match: (slot: PoolSlot) => boolean): PoolSlot | undefined {
+    for (const slot of this.#slots) if (slot.free && match(slot)) return slot;
     return undefined;
   }
 
   /** Gives `slot` to `waiter` (which leaves the queue). */
-  #hand(slot: Slot, waiter: Waiter): void {
+  #hand(slot: PoolSlot, waiter: Waiter): void {
     const index = this.#queue.indexOf(waiter);
     if (index !== -1) this.#queue.splice(index, 1);
     waiter.subscriber.next(this.#take(slot));
     waiter.subscriber.complete();
   }
 
-  /** Marks `slot` as held by a turn (an armed linger timer will find it busy). */
-  #take(slot: Slot): Slot {
-    slot.leased = true;
-    return slot;
+  /** Marks `slot` as held by a turn. */
+  #take(slot: PoolSlot): PoolSlot {
+    return slot.take();
   }
 
   /** `slot` became free and nothing of its task waits: it lingers `idleLingerMs`, then closes (0: at once). */
-  #free(slot: Slot): void {
+  #free(slot: PoolSlot): void {
     const { idleLingerMs, scheduler } = this.#options;
-    if (idleLingerMs <= 0) {
-      slot.connection.close();
-      this.#updateState();
-      return;
-    }
-    slot.freeSince = scheduler.now();
-    const lingerOver = (): void => {
-      slot.linger = undefined;
+    const close = (): void => {
       slot.connection.close();
       this.#updateState();
     };
-    slot.linger ??= scheduler.schedule(function (this: SchedulerAction<unknown>) {
-      const left = slot.leased || slot.connection.state !== 'open' ? NaN : slot.freeSince + idleLingerMs - scheduler.now();
-      if (left > 0) this.schedule(undefined, left);
-      else if (left <= 0) lingerOver();
-      else slot.linger = undefined; // busy or closing: the next #free arms it again
-    }, idleLingerMs);
+    if (idleLingerMs <= 0) close();
+    else slot.linger(idleLingerMs, scheduler, close);
   }
 
   /** Opens a connection for `waiter`'s task; a key that cannot be read errors that turn instead. */
@@ -309,7 +281,7 @@ export class ConnectionPool {
       closeTimeoutMs: options.timeouts.closeMs,
       maxPayloadBytes: options.limits.maxFrameBytes,
     });
-    const slot: Slot = { connection, taskId: waiter.taskId, leased: false, freeSince: 0 };
+    const slot = new PoolSlot(connection, waiter.taskId);
     this.#slots.add(slot);
     this.#counters.socketsCreated++;
     this.#counters.maxSockets = Math.max(this.#counters.maxSockets, this.#slots.size);
@@ -318,11 +290,11 @@ export class ConnectionPool {
     connection.start();
   }
 
-  #onEvent(slot: Slot, event: ConnectionEvent): void {
+  #onEvent(slot: PoolSlot, event: ConnectionEvent): void {
     switch (event.type) {
       case 'open':
         this.#pump(); // the oldest waiting turn of its task takes it
-        if (!slot.leased && slot.connection.state === 'open') this.#free(slot);
+        if (slot.free) this.#free(slot);
         return;
       case 'message':
         if (!slot.leased) this.#counters.strayFrames++;
@@ -331,7 +303,7 @@ export class ConnectionPool {
         return;
       case 'closed': {
         this.#slots.delete(slot);
-        slot.linger?.unsubscribe();
+        slot.stopLinger();
         if (!event.event.opened) this.#failOne(slot, event.event);
         this.#pump();
         this.#updateState();
@@ -344,7 +316,7 @@ export class ConnectionPool {
    * A connection of `slot`'s task failed to open: the oldest waiting turn of that task that no other
    * opening connection can serve errors with why (so a bad key costs one connection per turn).
    */
-  #failOne(slot: Slot, close: SocketCloseEvent): void {
+  #failOne(slot: PoolSlot, close: SocketCloseEvent): void {
     const waiting = this.#queue.filter((waiter) => waiter.taskId === slot.taskId);
     const head = waiting[0];
     if (head === undefined || waiting.length <= (this.#openingByTask().get(slot.taskId) ?? 0)) return;
