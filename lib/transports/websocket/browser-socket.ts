@@ -9,10 +9,13 @@
 import { Observable } from 'rxjs';
 import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
 
-/** What a socket reports, platform differences removed (frames and reasons are text). */
+/**
+ * What a socket reports, platform differences removed: a frame is its text (a bare string: no object
+ * per frame on the hot path); everything else is an event object.
+ */
 export type PlatformEvent =
+  | string
   | { readonly type: 'open' }
-  | { readonly type: 'message'; readonly text: string }
   /** An error (the close follows); `handshakeStatus`: the HTTP status of a refused upgrade, when known. */
   | { readonly type: 'error'; readonly error: unknown; readonly handshakeStatus?: number | undefined }
   /** A text frame that is not UTF-8 (Node only: browsers close with 1007 themselves). */
@@ -47,7 +50,7 @@ export function listenAll(socket: unknown, method: string, handlers: Readonly<Re
  * the four listeners (binary frames arrive as ArrayBuffers where settable), unsubscribing removes them.
  *
  * @example
- * domSocketEvents(socket).subscribe((event) => event.type === 'message' && handle(event.text));
+ * domSocketEvents(socket).subscribe((event) => typeof event === 'string' && handle(event));
  */
 export function domSocketEvents(socket: WebSocketLike): Observable<PlatformEvent> {
   return new Observable<PlatformEvent>((subscriber) => {
@@ -58,7 +61,7 @@ export function domSocketEvents(socket: WebSocketLike): Observable<PlatformEvent
     }
     const handlers = {
       open: () => subscriber.next({ type: 'open' }),
-      message: (event: { readonly data: unknown }) => subscriber.next({ type: 'message', text: decodeFrame(event.data) }),
+      message: (event: { readonly data: unknown }) => subscriber.next(decodeFrame(event.data)),
       error: (event: unknown) => subscriber.next({ type: 'error', error: event }),
       close: (event: { readonly code?: number; readonly reason?: string }) =>
         subscriber.next({ type: 'close', code: event.code ?? 1006, reason: event.reason ?? '' }),

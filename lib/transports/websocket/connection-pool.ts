@@ -14,7 +14,7 @@ import type { ResolvedOptions } from '../../options.js';
 import { encodeUserMessage } from '../../protocol/client-frames.js';
 import type { SendMessageRequest } from '../../protocol/rest.js';
 import type { StreamEvent } from '../../stream-event.js';
-import { Connection, type ConnectionEvent } from './connection.js';
+import { Connection, type ConnectionLifecycle } from './connection.js';
 import { aggregateState, type ConnectionState } from './connection-state.js';
 import { PoolSlot } from './pool-slot.js';
 import { turnEvents, type TurnContext, type TurnCounters } from './turn.js';
@@ -98,7 +98,9 @@ export class ConnectionPool {
 
   /** Counters, as of now. */
   get stats(): ConnectionPoolStats {
-    return { ...this.#counters, sockets: this.#slots.size, queued: this.#queue.length };
+    let strayFrames = this.#counters.strayFrames;
+    for (const slot of this.#slots) strayFrames += slot.connection.strayFrames;
+    return { ...this.#counters, strayFrames, sockets: this.#slots.size, queued: this.#queue.length };
   }
 
   /**
@@ -285,31 +287,23 @@ export class ConnectionPool {
     this.#slots.add(slot);
     this.#counters.socketsCreated++;
     this.#counters.maxSockets = Math.max(this.#counters.maxSockets, this.#slots.size);
-    // The pool hears each event before the turn on the connection does (it subscribed first).
-    connection.events$.subscribe((event) => this.#onEvent(slot, event));
+    // The pool hears `closed` before the turn on the connection does.
+    connection.lifecycle$.subscribe((event) => this.#onLifecycle(slot, event));
     connection.start();
   }
 
-  #onEvent(slot: PoolSlot, event: ConnectionEvent): void {
-    switch (event.type) {
-      case 'open':
-        this.#pump(); // the oldest waiting turn of its task takes it
-        if (slot.free) this.#free(slot);
-        return;
-      case 'message':
-        if (!slot.leased) this.#counters.strayFrames++;
-        return;
-      case 'aborted':
-        return;
-      case 'closed': {
-        this.#slots.delete(slot);
-        slot.stopLinger();
-        if (!event.event.opened) this.#failOne(slot, event.event);
-        this.#pump();
-        this.#updateState();
-        return;
-      }
+  #onLifecycle(slot: PoolSlot, event: ConnectionLifecycle): void {
+    if (event.type === 'open') {
+      this.#pump(); // the oldest waiting turn of its task takes it
+      if (slot.free) this.#free(slot);
+      return;
     }
+    this.#slots.delete(slot);
+    slot.stopLinger();
+    this.#counters.strayFrames += slot.connection.strayFrames;
+    if (!event.event.opened) this.#failOne(slot, event.event);
+    this.#pump();
+    this.#updateState();
   }
 
   /**

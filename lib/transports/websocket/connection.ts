@@ -16,13 +16,18 @@ import { sessionUrl } from './socket-url.js';
 /** Where a connection is in its life. */
 export type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
 
-/** What a {@link Connection} reports, in order: `open`, frames, then `closed` once (or `aborted`, then `closed`). */
+/**
+ * What a {@link Connection} reports to the turn that holds it, in order: frames (each its text, a bare
+ * string), then `closed` once (or `aborted`, then `closed`).
+ */
 export type ConnectionEvent =
-  | { readonly type: 'open' }
-  | { readonly type: 'message'; readonly text: string }
+  | string
   /** The client gave up on the connection's work with this error (e.g. `client.close()`); `closed` follows. */
   | { readonly type: 'aborted'; readonly error: AuiError }
   | { readonly type: 'closed'; readonly event: SocketCloseEvent };
+
+/** What a {@link Connection} reports to its owner (the pool): `open`, then `closed` once. */
+export type ConnectionLifecycle = { readonly type: 'open' } | { readonly type: 'closed'; readonly event: SocketCloseEvent };
 
 /** How to open a {@link Connection}. */
 export interface ConnectionOptions {
@@ -52,22 +57,28 @@ function handshakeStatusOf(error: unknown): number | undefined {
 }
 
 /**
- * A single WebSocket. {@link Connection.start} opens it; {@link Connection.events$} then reports `open`,
- * every frame, and `closed` exactly once, then completes. {@link Connection.close} starts a clean close:
+ * A single WebSocket. {@link Connection.start} opens it; {@link Connection.lifecycle$} reports `open`
+ * and `closed` to its owner, {@link Connection.events$} every frame and then `closed` to the turn that
+ * holds it (the owner hears `closed` first); both complete after `closed`. A frame that arrives while no
+ * turn listens is dropped and counted ({@link Connection.strayFrames}). {@link Connection.close} starts a clean close:
  * frames stop at once; `closed` follows when the peer answers, or after `closeTimeoutMs` when it does
  * not (the socket is then dropped), so no socket or timer outlives a close by more than that wait.
  *
  * @example
  * const connection = new Connection(options);
- * connection.events$.subscribe((event) => log(event.type));
+ * connection.lifecycle$.subscribe((event) => log(event.type));
  * connection.start();
  */
 export class Connection {
   /** The key this connection was opened with (scrubbed from the errors of its turns). */
   readonly apiKey: string;
-  /** The connection's events; hot: subscribe before {@link Connection.start}. */
+  /** Frames and the end, for the turn that holds the connection; hot. */
   readonly events$: Observable<ConnectionEvent>;
+  /** `open` and `closed`, for the owner; hot: subscribe before {@link Connection.start}. */
+  readonly lifecycle$: Observable<ConnectionLifecycle>;
   readonly #events = new Subject<ConnectionEvent>();
+  readonly #lifecycle = new Subject<ConnectionLifecycle>();
+  #strays = 0;
   readonly #options: ConnectionOptions;
   #state: SocketState = 'connecting';
   #socket: WebSocketLike | undefined;
@@ -83,6 +94,12 @@ export class Connection {
     this.#options = options;
     this.apiKey = options.apiKey;
     this.events$ = this.#events.asObservable();
+    this.lifecycle$ = this.#lifecycle.asObservable();
+  }
+
+  /** Frames that arrived while no turn listened (dropped). */
+  get strayFrames(): number {
+    return this.#strays;
   }
 
   /** Where this connection is in its life. */
@@ -142,6 +159,13 @@ export class Connection {
   }
 
   #on(event: PlatformEvent): void {
+    if (typeof event === 'string') {
+      // A frame (the hot path): to the turn that holds the connection, if one listens.
+      if (this.#state !== 'open') return;
+      if (this.#events.observed) this.#events.next(event);
+      else this.#strays++;
+      return;
+    }
     switch (event.type) {
       case 'open':
         if (this.#state !== 'connecting') return;
@@ -149,10 +173,7 @@ export class Connection {
         this.#timer = undefined;
         this.#opened = true;
         this.#state = 'open';
-        this.#events.next({ type: 'open' });
-        return;
-      case 'message':
-        if (this.#state === 'open') this.#events.next(event); // the same shape: passed on as it is
+        this.#lifecycle.next({ type: 'open' });
         return;
       case 'error':
         this.#lastError = event.error;
@@ -190,7 +211,10 @@ export class Connection {
     this.#timer?.unsubscribe();
     this.#timer = undefined;
     this.#listening?.unsubscribe();
-    this.#events.next({ type: 'closed', event });
+    const closed = { type: 'closed', event } as const;
+    this.#lifecycle.next(closed); // the owner first: waiting turns get other connections before this turn errors
+    this.#lifecycle.complete();
+    this.#events.next(closed);
     this.#events.complete();
   }
 }

@@ -83,7 +83,7 @@ export function createSocket(Ctor: WebSocketConstructorLike, url: string, apiKey
  * throws on an 'error' nobody hears (a socket being dropped may still report one).
  *
  * @example
- * socketEvents(socket).subscribe((event) => event.type === 'message' && handle(event.text));
+ * socketEvents(socket).subscribe((event) => typeof event === 'string' && handle(event));
  */
 export function socketEvents(socket: WebSocketLike): Observable<PlatformEvent> {
   if (!isNodeSocket(socket)) return domSocketEvents(socket);
@@ -91,7 +91,7 @@ export function socketEvents(socket: WebSocketLike): Observable<PlatformEvent> {
     const handlers = {
       open: () => subscriber.next({ type: 'open' }),
       message: (data: unknown, isBinary: boolean): void => {
-        if (isBinary) return subscriber.next({ type: 'message', text: decodeFrame(data) });
+        if (isBinary) return subscriber.next(decodeFrame(data));
         // ws delivers a text frame as one Buffer, not checked (skipUTF8Validation): decode it once (the
         // hot path). Invalid UTF-8 decodes to U+FFFD, so only a text containing one needs the strict check.
         const text = (data as { toString(): string }).toString();
@@ -99,7 +99,7 @@ export function socketEvents(socket: WebSocketLike): Observable<PlatformEvent> {
           const error = Object.assign(new Error('Invalid WebSocket frame: invalid UTF-8 sequence'), { code: INVALID_UTF8 });
           return subscriber.next({ type: 'invalid-text', error });
         }
-        subscriber.next({ type: 'message', text });
+        subscriber.next(text);
       },
       // ws reports a refused upgrade as an Error whose message carries the HTTP status.
       error: (error: unknown) => subscriber.next({ type: 'error', error, handshakeStatus: handshakeStatus(error) }),

@@ -122,17 +122,11 @@ function sendThenListen(connection: Connection, json: string, where: FailureCont
 
 /** One connection event as the turn's next stream event (`undefined`: nothing to emit); throws to end the turn. */
 function readEvent(event: ConnectionEvent, tracker: TextTracker, taskId: string, where: FailureContext, ctx: TurnContext): StreamEvent | undefined {
-  switch (event.type) {
-    case 'closed':
-      throw failureError({ source: 'socket', close: event.event, maxPayloadBytes: ctx.maxFrameBytes }, where);
-    case 'aborted':
-      throw event.error;
-    case 'open':
-      return undefined;
-    case 'message':
-      break;
+  if (typeof event !== 'string') {
+    if (event.type === 'aborted') throw event.error;
+    throw failureError({ source: 'socket', close: event.event, maxPayloadBytes: ctx.maxFrameBytes }, where);
   }
-  const text = event.text;
+  const text = event;
   ctx.counters.framesReceived++;
   if (text.length > ctx.maxFrameBytes) {
     // A UTF-8 frame of n bytes decodes to at most n characters: more characters, more bytes.
@@ -169,12 +163,12 @@ function readEvent(event: ConnectionEvent, tracker: TextTracker, taskId: string,
 /** After an error frame: the one error for the frame and the close that follows (or the frame alone after the wait). */
 function closeAfter(connection: Connection, errorFrame: ErrorFrame, where: FailureContext, scheduler: SchedulerLike): Observable<never> {
   return connection.events$.pipe(
-    filter((event) => event.type === 'closed'),
+    filter((event) => typeof event !== 'string' && event.type === 'closed'),
     take(1),
     timeout({ first: ERROR_FRAME_CLOSE_WAIT_MS, scheduler, with: () => of(undefined) }),
     defaultIfEmpty(undefined), // the connection was already gone
     map((event): never => {
-      const close = event?.type === 'closed' ? event.event : undefined;
+      const close = typeof event === 'object' && event.type === 'closed' ? event.event : undefined;
       throw failureError({ source: 'socket', close, errorFrame }, where) satisfies AuiError;
     }),
   );

@@ -9,7 +9,7 @@ import { MOCK_KEY, sock } from '../../helpers/ws-marbles';
 const sameApi: Pick<typeof NodeSocket, 'socketEvents' | 'createSocket' | 'decodeFrame' | 'dropSocket'> = BrowserSocket;
 
 const describeEvent = (event: PlatformEvent): string =>
-  event.type === 'message' ? `msg:${event.text}` : event.type === 'close' ? `close:${event.code}:${event.reason}` : event.type;
+  typeof event === 'string' ? `msg:${event}` : event.type === 'close' ? `close:${event.code}:${event.reason}` : event.type;
 
 describe('browser-socket', () => {
   beforeEach(() => MockWebSocket.reset());

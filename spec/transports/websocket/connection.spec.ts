@@ -27,11 +27,11 @@ function connect(r: Recorder, extra: Partial<ConnectionOptions> = {}): Connectio
     maxPayloadBytes: 1024,
     ...extra,
   });
+  // The owner's view (open, closed) and the holder's (frames, aborted) in one log, closed once.
+  conn.lifecycle$.subscribe((event) => void (event.type === 'open' ? r.log.push('open') : r.log.push(event.event)));
   conn.events$.subscribe((event) => {
-    if (event.type === 'open') r.log.push('open');
-    else if (event.type === 'message') r.log.push(`msg:${event.text}`);
-    else if (event.type === 'closed') r.log.push(event.event);
-    else r.log.push(`aborted:${event.error.message}`);
+    if (typeof event === 'string') r.log.push(`msg:${event}`);
+    else if (event.type === 'aborted') r.log.push(`aborted:${event.error.message}`);
   });
   return conn;
 }
