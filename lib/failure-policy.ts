@@ -45,7 +45,6 @@ import {
   type AuiErrorKind,
   type AuiIssue,
   type AuiTimeoutPhase,
-  retryableFor,
 } from './errors.js';
 import { redactCause, redactSecret, redactText } from './internal/redact-secret.js';
 
@@ -170,7 +169,8 @@ export function inContext(error: unknown, ctx: FailureContext): AuiError {
   const { status, closeCode, reason, body, taskId, retryAfterMs, issues } = error;
   const init: AuiErrorInit = { status, closeCode, reason, body, taskId, retryAfterMs, issues, cause: (error as { cause?: unknown }).cause };
   const phase = error instanceof AuiTimeoutError ? error.phase : undefined;
-  return createAuiError(error.kind, error.message, error.retryable || !retryableFor(error.kind, init) ? init : { ...init, retryable: false }, ctx, phase);
+  // A final error (retryable false though its kind is retryable) stays final.
+  return createAuiError(error.kind, error.message, { ...init, retryable: error.retryable ? undefined : false }, ctx, phase);
 }
 
 /**

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { finalFrame as marbleFinalFrame } from './ws-marbles.js';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** Largest client frame the raw peer decodes (bounds its buffer). */
@@ -257,13 +258,5 @@ export function textA1(taskId: string, text: string): string {
 
 /** A final frame (an AgentMessage) with `text`. */
 export function finalFrame(text: string, id = `msg-${text.length}-${text.slice(0, 16)}`): string {
-  return JSON.stringify({
-    id,
-    created_at: '2025-10-19T13:48:13.764Z',
-    text,
-    sender: { id: 'intelligent-agent', type: 'agent' },
-    receiver: { id: 'user-1', type: 'user' },
-    cards: [],
-    followup_suggestions: [],
-  });
+  return JSON.stringify(marbleFinalFrame(text, id));
 }

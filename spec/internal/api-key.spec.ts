@@ -1,17 +1,7 @@
-import { AuiValidationError } from '../../lib/errors';
+import { refusal } from '../helpers/refusal';
 import { readApiKey } from '../../lib/internal/api-key';
 
 const KEY = 'API_KEY_01APIKEY00000000000000';
-
-function refusal(run: () => unknown): AuiValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AuiValidationError) return error;
-    throw new Error(`expected an AuiValidationError, got ${String(error)}`);
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('readApiKey', () => {
   it('returns the key the function gives, calling it once per read', () => {

@@ -1,18 +1,8 @@
 import * as z from 'zod';
 import { AuiValidationError } from '../../lib/errors';
+import { refusal } from '../helpers/refusal';
 import { clipText, encodeArgs, guardArgs, validateArgs } from '../../lib/internal/validate-args';
 import { SendMessageRequestSchema, TaskIdSchema } from '../../lib/protocol/rest';
-
-/** The error `run` throws (it must throw an AuiValidationError). */
-function refusal(run: () => unknown): AuiValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AuiValidationError) return error;
-    throw new Error(`expected an AuiValidationError, got ${String(error)}`);
-  }
-  throw new Error('expected a refusal');
-}
 
 const FORMAT = /^Invalid arguments for [A-Za-z]+: .+; no request was sent$/s;
 

@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { AuiValidationError } from '../../lib/errors';
+import { refusal } from '../helpers/refusal';
 import { encodeUserMessage, encodeUserMessageFrame, UserMessageFrameSchema } from '../../lib/protocol/client-frames';
 import { FRAME_USER_MESSAGE } from '../helpers/fixtures';
-
-/** The error `run` throws (it must throw an AuiValidationError). */
-function refusal(run: () => unknown): AuiValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AuiValidationError) return error;
-    throw new Error(`expected an AuiValidationError, got ${String(error)}`);
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('user message frame', () => {
   it('parses the documented frame (with context) unchanged', () => {
