@@ -94,3 +94,18 @@ export type { BackoffConfig, WithRestart } from './operators/backoff.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { accumulateText } from './operators/accumulate-text.js';
 export { finalMessage } from './operators/final-message.js';
+
+// Chat state
+export { createAuiChat } from './chat/create-aui-chat.js';
+export type {
+  AuiChat,
+  AuiChatClient,
+  AuiChatCommonOptions,
+  AuiChatMessage,
+  AuiChatOptions,
+  AuiChatRole,
+  AuiChatState,
+  AuiChatStatus,
+  AuiChatTaskOptions,
+  AuiChatUserOptions,
+} from './chat/chat-types.js';
