@@ -1,5 +1,7 @@
 /**
  * aui-rx/testing: FakeAuiServer, MockWebSocket and a fake fetch for testing apps built on aui-rx.
+ * This is the Node entry; browser bundles get `browser.ts` (the same kit without `FakeAuiServer`
+ * and its `node:http`/`ws` imports) through the `browser` export condition.
  *
  * @packageDocumentation
  */
