@@ -7,7 +7,10 @@ const config: Config = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+    // Angular ships ES modules only: spec/angular runs them through esbuild as CommonJS.
+    '^.+\\.mjs$': '<rootDir>/spec/angular/jest-esm-transform.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 20000,
 };
