@@ -5,6 +5,7 @@
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { AuiValidationError } from './errors.js';
+import { ApiKeyReader } from './internal/api-key.js';
 import { isLoopbackHost } from './internal/loopback.js';
 
 /** The default REST base URL (GCP). */
@@ -101,10 +102,19 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Options of {@link AuiClient}. */
 export interface AuiClientOptions {
-  /** The network API key, or a function called on every request and every (re)connect to get it. */
-  readonly apiKey: string | (() => string);
+  /**
+   * The network API key, or a function called on every request and every (re)connect to get it,
+   * which may return a Promise (a short-lived key from your backend; awaited within
+   * `timeouts.requestMs` for a request, `timeouts.connectMs` for a connection). Omit it when
+   * `baseUrl` points at an `aui-rx/relay` that adds the key: then no `x-network-api-key` header and no
+   * `network_api_key` query parameter is sent. Required with the default `baseUrl` (AUI itself).
+   * @default undefined (no key is sent)
+   */
+  readonly apiKey?: string | (() => string | PromiseLike<string>) | undefined;
   /**
    * REST base URL; endpoint paths (`/api/v1/external/...`) are appended to it. No query or fragment.
+   * In a browser it may be relative (`/aui`, `aui`): it is resolved against the page
+   * (`document.baseURI`); in Node it must be absolute.
    * @default 'https://data-services.aui.io/api/ia-controller'
    */
   readonly baseUrl?: string;
@@ -158,7 +168,8 @@ export interface AuiClientOptions {
 
 /** Options with every default applied and every URL checked. @internal */
 export interface ResolvedOptions {
-  readonly getApiKey: () => string;
+  /** The one key reader (lib/internal/api-key.ts). */
+  readonly apiKey: ApiKeyReader;
   readonly baseUrl: string;
   readonly wsUrl: string;
   readonly fetch: typeof fetch | undefined;
@@ -171,13 +182,39 @@ export interface ResolvedOptions {
   readonly limits: Required<AuiLimits>;
 }
 
-function checkUrl(name: string, value: string, secure: string, insecure: string, allowInsecure: boolean): URL {
-  let url: URL;
+/** The URL relative URLs are resolved against: the page's (`document.baseURI`, or a worker's `location`); none in Node. */
+function pageUrl(): string | undefined {
+  const g = globalThis as { document?: { baseURI?: unknown }; location?: { href?: unknown } };
+  const base = g.document?.baseURI ?? g.location?.href;
+  return typeof base === 'string' && base !== '' ? base : undefined;
+}
+
+/** `value` as a URL; a relative one (baseUrl only) resolved against the page, when there is one. */
+function parseUrl(name: string, value: string, relative: boolean): URL {
+  const invalid = (message: string, issue: string): AuiValidationError =>
+    new AuiValidationError(message, { issues: [{ path: [name], message: issue }] });
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${name} is not a valid URL`, 'invalid URL');
   try {
-    url = new URL(value);
+    return new URL(value);
   } catch {
-    throw new AuiValidationError(`${name} is not a valid URL`, { issues: [{ path: [name], message: 'invalid URL' }] });
+    // Not absolute: below, maybe relative.
   }
+  const page = relative ? pageUrl() : undefined;
+  if (relative && page === undefined) {
+    throw invalid(
+      `${name} is not an absolute URL: a relative ${name} is resolved against the page (document.baseURI), so only in a browser; pass an absolute http(s) URL here`,
+      'relative URL outside a browser',
+    );
+  }
+  try {
+    return new URL(value, page);
+  } catch {
+    throw invalid(`${name} is not a valid URL`, 'invalid URL');
+  }
+}
+
+function checkUrl(name: string, value: string, secure: string, insecure: string, allowInsecure: boolean, relative = false): URL {
+  const url = parseUrl(name, value, relative);
   if (url.protocol !== secure && url.protocol !== insecure) {
     throw new AuiValidationError(`${name} must use ${secure}// or ${insecure}//`, {
       issues: [{ path: [name], message: `unsupported protocol ${url.protocol}` }],
@@ -243,28 +280,33 @@ function resolveLimits(limits: AuiLimits | undefined): Required<AuiLimits> {
 }
 
 /**
- * Applies defaults and checks every option. Throws {@link AuiValidationError} for a missing key,
- * a malformed URL or one with a query or fragment, clear-text transport to a non-loopback host
+ * Applies defaults and checks every option. Throws {@link AuiValidationError} for a blank or
+ * malformed key (or none with the default `baseUrl`), a malformed URL (or, outside a browser, a
+ * relative one) or one with a query or fragment, clear-text transport to a non-loopback host
  * without `allowInsecure`, a timeout that is not finite or above 2^31−1 ms, or a limit that is not a
  * positive integer.
  * @internal
  */
 export function resolveOptions(options: AuiClientOptions): ResolvedOptions {
   const { apiKey } = options ?? ({} as AuiClientOptions);
-  if (typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
-    throw new AuiValidationError('apiKey is required (a non-empty string or a function returning one)', {
+  if (apiKey !== undefined && typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
+    throw new AuiValidationError('apiKey must be a non-empty string or a function returning one', { issues: [{ path: ['apiKey'], message: 'required' }] });
+  }
+  const allowInsecure = options.allowInsecure ?? false;
+  const base = checkUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, 'https:', 'http:', allowInsecure, true);
+  const baseUrl = base.href.replace(/\/+$/, '');
+  if (apiKey === undefined && baseUrl === DEFAULT_BASE_URL) {
+    // AUI itself always needs the key: most likely an unset variable (`apiKey: process.env.…`).
+    throw new AuiValidationError('apiKey is required with the default baseUrl (omit it only for a baseUrl that adds the key, such as an aui-rx/relay)', {
       issues: [{ path: ['apiKey'], message: 'required' }],
     });
   }
-  const allowInsecure = options.allowInsecure ?? false;
-  const base = checkUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, 'https:', 'http:', allowInsecure);
-  const baseUrl = base.href.replace(/\/+$/, '');
   const derivedWs = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}${baseUrl.slice(base.protocol.length)}${SESSION_PATH}`;
   const ws = checkUrl('wsUrl', options.wsUrl ?? derivedWs, 'wss:', 'ws:', allowInsecure);
   const t = options.timeouts ?? {};
   const maxConnections = count('maxConnections', options.maxConnections, 4);
   return {
-    getApiKey: typeof apiKey === 'function' ? apiKey : () => apiKey,
+    apiKey: new ApiKeyReader(apiKey),
     baseUrl,
     wsUrl: ws.href,
     fetch: options.fetch,

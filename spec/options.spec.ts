@@ -28,14 +28,72 @@ describe('resolveOptions', () => {
       allowInsecure: false,
     });
     expect(resolved.scheduler).toBe(asyncScheduler);
-    expect(resolved.getApiKey()).toBe(KEY);
+    expect(resolved.apiKey.read()).toBe(KEY);
   });
 
   it('keeps a key function and calls it lazily', () => {
     let calls = 0;
     const resolved = resolveOptions({ apiKey: () => `${KEY}${++calls}` });
     expect(calls).toBe(0);
-    expect([resolved.getApiKey(), resolved.getApiKey()]).toEqual([`${KEY}1`, `${KEY}2`]);
+    expect([resolved.apiKey.read(), resolved.apiKey.read()]).toEqual([`${KEY}1`, `${KEY}2`]);
+  });
+
+  it('takes a key function that returns a Promise (typed), and calls it lazily', () => {
+    let calls = 0;
+    const resolved = resolveOptions({ apiKey: async () => `${KEY}${++calls}` });
+    expect(calls).toBe(0);
+    expect(resolved.apiKey.configured).toBe(true);
+  });
+
+  it('takes no key for a baseUrl other than the default (a relay adds it)', () => {
+    const resolved = resolveOptions({ baseUrl: 'https://app.example/aui' });
+    expect(resolved.apiKey.configured).toBe(false);
+    expect(resolved.apiKey.read()).toBeUndefined();
+    expect(resolveOptions({ apiKey: undefined, baseUrl: 'http://127.0.0.1:9/aui' }).wsUrl).toBe('ws://127.0.0.1:9/aui/api/v1/external/session');
+  });
+
+  it('refuses no key with the default baseUrl (AUI itself always needs one: an unset variable, most likely)', () => {
+    expect(refusal({}).message).toBe('apiKey is required with the default baseUrl (omit it only for a baseUrl that adds the key, such as an aui-rx/relay)');
+    expect(refusal({ baseUrl: DEFAULT_BASE_URL }).issues).toEqual([{ path: ['apiKey'], message: 'required' }]);
+  });
+
+  describe('a relative baseUrl', () => {
+    const g = globalThis as { document?: unknown };
+    afterEach(() => delete g.document);
+
+    it('in Node (no document): AuiValidationError that says why', () => {
+      expect(g.document).toBeUndefined();
+      for (const baseUrl of ['/aui', 'aui', './aui', '//']) {
+        const error = refusal({ baseUrl });
+        expect(error.message).toBe(
+          'baseUrl is not an absolute URL: a relative baseUrl is resolved against the page (document.baseURI), so only in a browser; pass an absolute http(s) URL here',
+        );
+        expect(error.issues).toEqual([{ path: ['baseUrl'], message: 'relative URL outside a browser' }]);
+      }
+    });
+
+    it.each([
+      ['https://app.example/chat/index.html', '/aui', 'https://app.example/aui', 'wss://app.example/aui/api/v1/external/session'],
+      ['https://app.example/chat/index.html', 'aui', 'https://app.example/chat/aui', 'wss://app.example/chat/aui/api/v1/external/session'],
+      ['https://app.example/chat/', '../aui/', 'https://app.example/aui', 'wss://app.example/aui/api/v1/external/session'],
+      ['http://localhost:4200/', '/api/aui', 'http://localhost:4200/api/aui', 'ws://localhost:4200/api/aui/api/v1/external/session'],
+      ['https://app.example/?q=1#top', '/aui', 'https://app.example/aui', 'wss://app.example/aui/api/v1/external/session'],
+    ])('in a browser page %s: %s → %s (wsUrl %s)', (page, baseUrl, resolvedBase, wsUrl) => {
+      g.document = { baseURI: page };
+      expect(resolveOptions({ baseUrl })).toMatchObject({ baseUrl: resolvedBase, wsUrl });
+    });
+
+    it('in a browser, the clear-text rule applies to the resolved URL', () => {
+      g.document = { baseURI: 'http://intranet.example/app/' };
+      expect(refusal({ baseUrl: '/aui' }).message).toMatch(/^baseUrl uses http:\/\/ to a non-loopback host/);
+      expect(resolveOptions({ baseUrl: '/aui', allowInsecure: true }).wsUrl).toBe('ws://intranet.example/aui/api/v1/external/session');
+    });
+
+    it('in a browser, a relative baseUrl with a query is still refused, and wsUrl must stay absolute', () => {
+      g.document = { baseURI: 'https://app.example/' };
+      expect(refusal({ baseUrl: '/aui?x=1' }).message).toBe('baseUrl must not have a query or fragment');
+      expect(refusal({ baseUrl: '/aui', wsUrl: '/aui/session' }).message).toBe('wsUrl is not a valid URL');
+    });
   });
 
   it('derives wsUrl from baseUrl (https→wss, http→ws) and drops a trailing slash', () => {
@@ -80,10 +138,12 @@ describe('resolveOptions', () => {
   });
 
   it.each([
-    [{ apiKey: '' }, 'apiKey is required'],
-    [{ apiKey: '   ' }, 'apiKey is required'],
+    [{ apiKey: '' }, 'apiKey must be a non-empty string'],
+    [{ apiKey: '   ' }, 'apiKey must be a non-empty string'],
+    [{ apiKey: null as never, baseUrl: 'https://relay.example' }, 'apiKey must be a non-empty string'],
     [{} as AuiClientOptions, 'apiKey is required'],
-    [{ apiKey: KEY, baseUrl: 'not a url' }, 'baseUrl is not a valid URL'],
+    [{ apiKey: KEY, baseUrl: '' }, 'baseUrl is not a valid URL'],
+    [{ apiKey: KEY, baseUrl: 'not a url' }, 'baseUrl is not an absolute URL'],
     [{ apiKey: KEY, baseUrl: 'ftp://example.com' }, 'baseUrl must use https:// or http://'],
     [{ apiKey: KEY, wsUrl: 'https://example.com' }, 'wsUrl must use wss:// or ws://'],
     [{ apiKey: KEY, baseUrl: 'https://user:pw@example.com' }, 'baseUrl must not contain credentials'],

@@ -8,7 +8,7 @@
 import { catchError, defer, map, mergeMap, of, throwError, timeout, type Observable, type SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import { AuiValidationError } from '../../errors.js';
-import { readApiKey } from '../../internal/api-key.js';
+import { keyTimeoutError, type ApiKeyReader } from '../../internal/api-key.js';
 import { fetchObservable, type FetchedResponse } from './fetch-observable.js';
 import { decideRedirect } from './redirect-policy.js';
 import {
@@ -27,8 +27,8 @@ export const API_KEY_HEADER = 'x-network-api-key';
 export interface HttpTransportConfig {
   /** Base URL without trailing slash; endpoint paths are appended. */
   readonly baseUrl: string;
-  /** Called on every request (and every followed redirect) for the key. */
-  readonly getApiKey: () => string;
+  /** Read once per request (a followed redirect keeps that key); without a key no header is sent. */
+  readonly apiKey: ApiKeyReader;
   /** The fetch to use; `undefined` means `globalThis.fetch`, looked up at request time. */
   readonly fetch: typeof fetch | undefined;
   /** Where the request deadline runs (and whose `now()` dates `Retry-After`). */
@@ -81,7 +81,9 @@ function resolveFetch(configured: typeof fetch | undefined): typeof fetch {
  * redirect to another origin → `AuiConnectionError` (the other origin is never contacted);
  * 2xx body not JSON or off-schema → `AuiProtocolError`; a body (any status) past
  * `limits.maxBodyBytes` → `AuiProtocolError` and the request is aborted; no response within `requestMs` on the
- * scheduler → `AuiTimeoutError` (phase `'request'`) and the request is aborted.
+ * scheduler → `AuiTimeoutError` (phase `'request'`) and the request is aborted. A key function whose
+ * Promise is pending counts against the same `requestMs` (nothing is sent before the key arrives); a
+ * key that cannot be read → `AuiValidationError`, nothing sent.
  *
  * @example
  * httpRequest(config, { method: 'GET', path: '/api/v1/external/tasks/abc', schema: TaskSchema })
@@ -89,10 +91,12 @@ function resolveFetch(configured: typeof fetch | undefined): typeof fetch {
  */
 export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpec<T>): Observable<T> {
   return defer(() => {
-    const key = readApiKey(config.getApiKey, spec.taskId);
+    const read = config.apiKey.read(spec.taskId); // the one key reader: a string, none, or one to come
     const fetchImpl = resolveFetch(config.fetch);
     const url = buildUrl(config.baseUrl, spec.path, spec.query);
-    const ctx: HttpErrorContext = {
+    let key: string | undefined = typeof read === 'object' ? undefined : read;
+    let keyed = typeof read !== 'object';
+    let ctx: HttpErrorContext = {
       method: spec.method,
       path: spec.path,
       secret: key,
@@ -103,7 +107,8 @@ export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpe
     const origin = new URL(config.baseUrl).origin;
 
     const send = (target: URL, method: string, body: string | undefined, hops: number): Observable<FetchedResponse> => {
-      const headers: Record<string, string> = { accept: 'application/json', [API_KEY_HEADER]: key };
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (key !== undefined) headers[API_KEY_HEADER] = key;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const init: RequestInit = { method, headers, redirect: 'manual', body: body ?? null };
       const bounds = { maxBodyBytes: config.limits.maxBodyBytes, label: `${ctx.method} ${ctx.path}`, taskId: ctx.taskId };
@@ -123,15 +128,30 @@ export function httpRequest<T>(config: HttpTransportConfig, spec: HttpRequestSpe
       );
     };
 
-    return send(url, spec.method, bodyText, 0).pipe(
-      map((response) => {
-        if (response.status < 200 || response.status > 299) throw mapHttpError(response, ctx);
-        return decodeHttpBody(response, spec.schema, ctx);
-      }),
+    const request = (): Observable<T> =>
+      send(url, spec.method, bodyText, 0).pipe(
+        map((response) => {
+          if (response.status < 200 || response.status > 299) throw mapHttpError(response, ctx);
+          return decodeHttpBody(response, spec.schema, ctx);
+        }),
+      );
+    const keyedThenSent =
+      typeof read === 'object'
+        ? read.pipe(
+            mergeMap((value) => {
+              key = value;
+              keyed = true;
+              ctx = { ...ctx, secret: value };
+              return request();
+            }),
+          )
+        : request();
+    const { requestMs } = config.timeouts;
+    return keyedThenSent.pipe(
       timeout({
-        first: config.timeouts.requestMs,
+        first: requestMs,
         scheduler: config.scheduler,
-        with: () => throwError(() => requestTimeoutError(ctx, config.timeouts.requestMs)),
+        with: () => throwError(() => (keyed ? requestTimeoutError(ctx, requestMs) : keyTimeoutError(requestMs, 'request', spec.taskId))),
       }),
     );
   });

@@ -31,8 +31,8 @@ export function decodeFrame(data: unknown): string {
   return String(data);
 }
 
-/** Creates the socket: `new Ctor(url)` (a browser upgrade cannot carry headers; the key is in `url`). */
-export function createSocket(Ctor: WebSocketConstructorLike, url: string, _apiKey: string, _maxPayloadBytes: number): WebSocketLike {
+/** Creates the socket: `new Ctor(url)` (a browser upgrade cannot carry headers; the key, if any, is in `url`). */
+export function createSocket(Ctor: WebSocketConstructorLike, url: string, _apiKey: string | undefined, _maxPayloadBytes: number): WebSocketLike {
   return new Ctor(url);
 }
 

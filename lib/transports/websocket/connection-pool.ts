@@ -6,10 +6,10 @@
  *
  * @packageDocumentation
  */
-import { BehaviorSubject, defer, mergeMap, Observable, throwError, type Subscriber } from 'rxjs';
+import { BehaviorSubject, defer, mergeMap, Observable, throwError, type Subscriber, type Subscription } from 'rxjs';
 import { AuiConnectionError, type AuiError } from '../../errors.js';
 import { failureError, type SocketCloseEvent } from '../../failure-error.js';
-import { readApiKey } from '../../internal/api-key.js';
+import type { KeyRead } from '../../internal/api-key.js';
 import type { ResolvedOptions } from '../../options.js';
 import { encodeUserMessage } from '../../protocol/client-frames.js';
 import type { SendMessageRequest } from '../../protocol/rest.js';
@@ -71,6 +71,8 @@ export class ConnectionPool {
   readonly #state = new BehaviorSubject<ConnectionState>('idle');
   readonly #slots = new Set<PoolSlot>();
   readonly #queue: Waiter[] = [];
+  /** Keys being awaited (a key function returned a Promise), by the turn they were read for; each holds a place. */
+  readonly #keyReads = new Map<Waiter, Subscription>();
   readonly #options: ResolvedOptions;
   readonly #ctx: TurnContext;
   readonly #counters: TurnCounters & { socketsCreated: number; maxSockets: number; turnsStarted: number; strayFrames: number };
@@ -136,6 +138,7 @@ export class ConnectionPool {
     const closedError = (taskId: string): AuiError =>
       new AuiConnectionError('The client was closed before the reply was complete', { taskId, retryable: false });
     for (const waiter of this.#queue.splice(0)) waiter.subscriber.error(closedError(waiter.taskId));
+    this.#keyReads.forEach((read) => read.unsubscribe());
     for (const slot of this.#slots) {
       slot.stopLinger();
       if (slot.leased) slot.connection.abort(closedError(slot.taskId));
@@ -155,6 +158,8 @@ export class ConnectionPool {
         const index = this.#queue.indexOf(waiter);
         if (index === -1) return;
         this.#queue.splice(index, 1);
+        this.#keyReads.get(waiter)?.unsubscribe(); // a key still awaited for it is dropped: nothing is sent
+        this.#keyReads.delete(waiter);
         this.#pump();
       };
     });
@@ -218,7 +223,7 @@ export class ConnectionPool {
           const coming = opening.get(waiter.taskId) ?? 0;
           if (free) this.#hand(free, waiter);
           else if (coming > 0) opening.set(waiter.taskId, coming - 1);
-          else if (this.#slots.size < this.#options.maxConnections) this.#open(waiter);
+          else if (this.#slots.size + this.#keyReads.size < this.#options.maxConnections) this.#open(waiter);
           else this.#freeSlot((slot) => slot.taskId !== waiter.taskId)?.connection.close(); // make room
         }
       } while (this.#pumpAgain && !this.#closed);
@@ -231,6 +236,7 @@ export class ConnectionPool {
   #openingByTask(): Map<string, number> {
     const opening = new Map<string, number>();
     for (const slot of this.#slots) if (slot.connection.state === 'connecting') opening.set(slot.taskId, (opening.get(slot.taskId) ?? 0) + 1);
+    for (const waiter of this.#keyReads.keys()) opening.set(waiter.taskId, (opening.get(waiter.taskId) ?? 0) + 1);
     return opening;
   }
 
@@ -263,27 +269,41 @@ export class ConnectionPool {
     else slot.linger(idleLingerMs, scheduler, close);
   }
 
-  /** Opens a connection for `waiter`'s task; a key that cannot be read errors that turn instead. */
+  /** Opens a connection for `waiter`'s task (a key still to come holds a place); a key that cannot be read errors that turn instead. */
   #open(waiter: Waiter): void {
-    let apiKey: string;
+    let key: KeyRead;
     try {
-      apiKey = readApiKey(this.#options.getApiKey, waiter.taskId); // the one key reader of both transports
+      key = this.#options.apiKey.read(waiter.taskId, { phase: 'connect', ms: this.#options.timeouts.connectMs, scheduler: this.#options.scheduler });
     } catch (error) {
-      this.#queue.splice(this.#queue.indexOf(waiter), 1);
-      waiter.subscriber.error(error);
-      return;
+      return this.#refuse(waiter, error); // the one key reader of both transports refused it
     }
+    if (typeof key !== 'object') return this.#connect(waiter.taskId, key);
+    const done = (): boolean => this.#keyReads.delete(waiter);
+    const read = key.subscribe({ next: (k) => done() && this.#connect(waiter.taskId, k), error: (e: unknown) => done() && this.#refuse(waiter, e) });
+    if (!read.closed) this.#keyReads.set(waiter, read);
+  }
+
+  /** `waiter`'s turn errors (it leaves the queue) and others are served. */
+  #refuse(waiter: Waiter, error: unknown): void {
+    const index = this.#queue.indexOf(waiter);
+    if (index !== -1) this.#queue.splice(index, 1);
+    waiter.subscriber.error(error);
+    this.#pump();
+  }
+
+  /** A connection for `taskId` with `apiKey` (none: no header, no query parameter). */
+  #connect(taskId: string, apiKey: string | undefined): void {
     const options = this.#options;
     const connection = new Connection({
       url: options.wsUrl,
-      apiKey,
+      apiKey: apiKey ?? '', // '' is no key: sessionUrl and createSocket send none
       WebSocket: options.WebSocket,
       scheduler: options.scheduler,
       connectTimeoutMs: options.timeouts.connectMs,
       closeTimeoutMs: options.timeouts.closeMs,
       maxPayloadBytes: options.limits.maxFrameBytes,
     });
-    const slot = new PoolSlot(connection, waiter.taskId);
+    const slot = new PoolSlot(connection, taskId);
     this.#slots.add(slot);
     this.#counters.socketsCreated++;
     this.#counters.maxSockets = Math.max(this.#counters.maxSockets, this.#slots.size);
@@ -321,7 +341,8 @@ export class ConnectionPool {
 
   #updateState(): void {
     if (this.#closed) return;
-    const next: ConnectionState = aggregateState([...this.#slots].map((slot) => slot.connection.state));
+    const states = [...this.#slots].map((slot) => slot.connection.state);
+    const next: ConnectionState = aggregateState(this.#keyReads.size > 0 ? [...states, 'connecting'] : states);
     if (this.#state.value !== next) this.#state.next(next);
   }
 }

@@ -66,13 +66,14 @@ function handshakeStatus(error: unknown): number | undefined {
 
 /**
  * Creates the socket. Where the upgrade may carry headers (the `ws` constructor, or any runtime without
- * `window`) it passes `{ headers: { 'x-network-api-key': apiKey }, maxPayload }`; to `ws` also
- * `skipUTF8Validation`, as {@link socketEvents} checks and decodes each text frame in one pass.
+ * `window`) it passes `{ headers: { 'x-network-api-key': apiKey }, maxPayload }` (no `headers` without
+ * a key: `undefined` or `''`); to `ws` also `skipUTF8Validation`, as {@link socketEvents} checks and
+ * decodes each text frame in one pass.
  */
-export function createSocket(Ctor: WebSocketConstructorLike, url: string, apiKey: string, maxPayloadBytes: number): WebSocketLike {
+export function createSocket(Ctor: WebSocketConstructorLike, url: string, apiKey: string | undefined, maxPayloadBytes: number): WebSocketLike {
   const ws = isWsConstructor(Ctor);
   if (!ws && typeof (globalThis as { window?: unknown }).window !== 'undefined') return new Ctor(url);
-  const nodeOptions: Record<string, unknown> = { headers: { [API_KEY_HEADER]: apiKey }, maxPayload: maxPayloadBytes };
+  const nodeOptions: Record<string, unknown> = apiKey ? { headers: { [API_KEY_HEADER]: apiKey }, maxPayload: maxPayloadBytes } : { maxPayload: maxPayloadBytes };
   if (ws) nodeOptions['skipUTF8Validation'] = true;
   return new Ctor(url, undefined, nodeOptions);
 }

@@ -13,13 +13,15 @@ export const API_KEY_HEADER = 'x-network-api-key';
 
 /**
  * The session URL to connect to: `wsUrl` with `network_api_key=<key>` set (URL-encoded, replacing any
- * value already there). The result contains the key: never log it, never put it in an error.
+ * value already there). The result contains the key: never log it, never put it in an error. Without
+ * a key (`undefined` or `''`: a relay adds it) `wsUrl` is returned as it is.
  *
  * @example
  * sessionUrl('wss://example.test/api/v1/external/session', 'API_KEY_1');
  * // 'wss://example.test/api/v1/external/session?network_api_key=API_KEY_1'
  */
-export function sessionUrl(wsUrl: string, apiKey: string): string {
+export function sessionUrl(wsUrl: string, apiKey: string | undefined): string {
+  if (apiKey === undefined || apiKey === '') return wsUrl;
   const url = new URL(wsUrl);
   url.searchParams.set(API_KEY_QUERY_PARAM, apiKey);
   return url.href;

@@ -5,6 +5,7 @@ import {
   AuiTimeoutError,
   AuiValidationError,
 } from '../../../lib/errors';
+import { ApiKeyReader } from '../../../lib/internal/api-key';
 import { TaskPageSchema, TaskSchema } from '../../../lib/protocol/rest';
 import { API_KEY_HEADER, buildUrl, httpRequest, type HttpTransportConfig } from '../../../lib/transports/http/http-request';
 import { FakeAuiServer } from '../../../lib/testing/fake-aui-server';
@@ -31,7 +32,7 @@ describe('httpRequest against FakeAuiServer', () => {
   beforeEach(async () => {
     key = randomApiKey();
     server = await FakeAuiServer.start({ apiKeys: [key] });
-    config = { baseUrl: server.baseUrl, getApiKey: () => key, fetch: undefined, scheduler: asyncScheduler, timeouts: { requestMs: 5000 }, limits: { maxBodyBytes: 16 * 1024 * 1024 } };
+    config = { baseUrl: server.baseUrl, apiKey: new ApiKeyReader(key), fetch: undefined, scheduler: asyncScheduler, timeouts: { requestMs: 5000 }, limits: { maxBodyBytes: 16 * 1024 * 1024 } };
   });
   afterEach(async () => {
     await server.stop();
@@ -57,7 +58,7 @@ describe('httpRequest against FakeAuiServer', () => {
     const other = randomApiKey();
     server.configure({ apiKeys: [key, other] });
     let calls = 0;
-    const rotating: HttpTransportConfig = { ...config, getApiKey: () => (++calls === 1 ? key : other) };
+    const rotating: HttpTransportConfig = { ...config, apiKey: new ApiKeyReader(() => (++calls === 1 ? key : other)) };
     const request$ = httpRequest(rotating, { method: 'POST', path: TASKS, body: { user_id: 'u' }, schema: TaskSchema });
     await lastValueFrom(request$);
     await lastValueFrom(request$);
@@ -84,7 +85,7 @@ describe('httpRequest against FakeAuiServer', () => {
     ['returns a key with a newline', () => 'API_KEY_ABC\nX-Injected: 1', 'apiKey contains characters that are not allowed in an HTTP header; no request was sent'],
   ])('refuses an apiKey function that %s, without a request', async (_what, getApiKey, message) => {
     const fake = new FakeFetch().respondAlways({ status: 200, body: TASK_G1 });
-    const error = await errorOf(httpRequest({ ...config, getApiKey, fetch: fake.fetch }, { method: 'GET', path: TASKS, schema: TaskSchema }));
+    const error = await errorOf(httpRequest({ ...config, apiKey: new ApiKeyReader(getApiKey), fetch: fake.fetch }, { method: 'GET', path: TASKS, schema: TaskSchema }));
     expect(error).toBeInstanceOf(AuiValidationError);
     expect((error as Error).message).toBe(message);
     expect(fake.calls).toHaveLength(0);
@@ -189,7 +190,7 @@ describe('httpRequest in virtual time', () => {
     const scheduler = createTestScheduler();
     const fake = new FakeFetch().respondWith({ stall: true });
     scheduler.run(({ expectObservable }) => {
-      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 1500 }, limits: { maxBodyBytes: 1024 } };
+      const config: HttpTransportConfig = { baseUrl: 'https://api.example', apiKey: new ApiKeyReader(key), fetch: fake.fetch, scheduler, timeouts: { requestMs: 1500 }, limits: { maxBodyBytes: 1024 } };
       const request$ = httpRequest(config, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema, taskId: 't1' });
       expectObservable(request$).toBe(
         '1500ms #',
@@ -205,7 +206,7 @@ describe('httpRequest in virtual time', () => {
     const scheduler = createTestScheduler();
     const fake = new FakeFetch({ scheduler }).respondWith({ status: 200, body: TASK_G1, delayMs: 40 });
     scheduler.run(({ expectObservable }) => {
-      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 }, limits: { maxBodyBytes: 1024 } };
+      const config: HttpTransportConfig = { baseUrl: 'https://api.example', apiKey: new ApiKeyReader(key), fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 }, limits: { maxBodyBytes: 1024 } };
       expectObservable(httpRequest(config, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema })).toBe('40ms (a|)', { a: TASK_G1 });
     });
     expect(fake.calls[0]?.aborted).toBe(false);
@@ -218,7 +219,7 @@ describe('httpRequest in virtual time', () => {
       { status: 200, body: TASK_G1, delayMs: 30 },
     );
     scheduler.run(({ expectObservable }) => {
-      const config: HttpTransportConfig = { baseUrl: 'https://api.example', getApiKey: () => key, fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 }, limits: { maxBodyBytes: 1024 } };
+      const config: HttpTransportConfig = { baseUrl: 'https://api.example', apiKey: new ApiKeyReader(key), fetch: fake.fetch, scheduler, timeouts: { requestMs: 50 }, limits: { maxBodyBytes: 1024 } };
       expectObservable(httpRequest(config, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema })).toBe(
         '50ms #',
         undefined,
@@ -229,5 +230,66 @@ describe('httpRequest in virtual time', () => {
       [`https://api.example${TASKS}/t1`, false, key],
       [`https://api.example${TASKS}/t2`, true, key],
     ]);
+  });
+});
+
+describe('httpRequest: no key, or a key function that returns a Promise', () => {
+  const key = 'API_KEY_01PROMISEDKEY0000';
+  const base = { baseUrl: 'https://api.example', scheduler: asyncScheduler, timeouts: { requestMs: 5000 }, limits: { maxBodyBytes: 1024 } };
+
+  it('without a key: no x-network-api-key header (a relay adds it)', async () => {
+    const fake = new FakeFetch().respondWith({ status: 200, body: TASK_G1 });
+    await lastValueFrom(httpRequest({ ...base, apiKey: new ApiKeyReader(undefined), fetch: fake.fetch }, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema }));
+    expect(fake.calls[0]?.headers).toEqual({ accept: 'application/json' });
+  });
+
+  it('awaits the Promise, then sends its key (a followed redirect keeps it); the function is called once per request', async () => {
+    let calls = 0;
+    const fake = new FakeFetch().respondWith({ status: 307, headers: { location: `https://api.example${TASKS}/t2` } }, { status: 200, body: TASK_G1 });
+    const apiKey = new ApiKeyReader(async () => `${key}${++calls}`);
+    await expect(lastValueFrom(httpRequest({ ...base, apiKey, fetch: fake.fetch }, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema }))).resolves.toEqual(TASK_G1);
+    expect(calls).toBe(1);
+    expect(fake.calls.map((c) => c.headers[API_KEY_HEADER])).toEqual([`${key}1`, `${key}1`]);
+  });
+
+  it('a rejection is one AuiValidationError and nothing is sent', async () => {
+    const fake = new FakeFetch().respondAlways({ status: 200, body: TASK_G1 });
+    const apiKey = new ApiKeyReader(() => Promise.reject(new Error('token endpoint down')));
+    const error = await errorOf(httpRequest({ ...base, apiKey, fetch: fake.fetch }, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema, taskId: 't1' }));
+    expect(error).toBeInstanceOf(AuiValidationError);
+    expect(error).toMatchObject({ message: 'apiKey function rejected; no request was sent', taskId: 't1', issues: [{ path: ['apiKey'], message: 'rejected' }] });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('unsubscribed while the key is awaited: nothing is sent, even when the key comes later', async () => {
+    let resolve!: (key: string) => void;
+    const fake = new FakeFetch().respondAlways({ status: 200, body: TASK_G1 });
+    const apiKey = new ApiKeyReader(() => new Promise<string>((r) => (resolve = r)));
+    const events: string[] = [];
+    const subscription = httpRequest({ ...base, apiKey, fetch: fake.fetch }, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema }).subscribe({
+      next: () => events.push('next'),
+      error: () => events.push('error'),
+      complete: () => events.push('complete'),
+    });
+    subscription.unsubscribe();
+    resolve(key);
+    await new Promise((r) => setImmediate(r));
+    expect(fake.calls).toHaveLength(0);
+    expect(events).toEqual([]);
+  });
+
+  it('a key that never comes: AuiTimeoutError at requestMs saying so (virtual time), nothing sent', () => {
+    const scheduler = createTestScheduler();
+    const fake = new FakeFetch().respondAlways({ status: 200, body: TASK_G1 });
+    scheduler.run(({ expectObservable }) => {
+      const apiKey = new ApiKeyReader(() => new Promise<string>(() => undefined));
+      const request$ = httpRequest({ ...base, scheduler, timeouts: { requestMs: 800 }, apiKey, fetch: fake.fetch }, { method: 'GET', path: `${TASKS}/t1`, schema: TaskSchema, taskId: 't1' });
+      expectObservable(request$).toBe(
+        '800ms #',
+        undefined,
+        expect.objectContaining({ kind: 'timeout', phase: 'request', taskId: 't1', message: 'apiKey function did not return a key within 800 ms (timeouts.requestMs); no request was sent' }),
+      );
+    });
+    expect(fake.calls).toHaveLength(0);
   });
 });

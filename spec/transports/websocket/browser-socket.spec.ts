@@ -28,6 +28,11 @@ describe('browser-socket', () => {
     expect([sock(0).url, sock(0).protocols, sock(0).options]).toEqual(['wss://aui.test/s?network_api_key=k', undefined, undefined]);
   });
 
+  it('createSocket without a key (a relay adds it): the URL as given, nothing else', () => {
+    createSocket(MockWebSocket, 'wss://app.example/aui/api/v1/external/session', undefined, 1024);
+    expect([sock(0).url, sock(0).protocols, sock(0).options]).toEqual(['wss://app.example/aui/api/v1/external/session', undefined, undefined]);
+  });
+
   it('socketEvents: DOM listeners while subscribed, arraybuffer frames, text events; unsubscribe removes them', () => {
     const socket = createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024);
     const log: string[] = [];

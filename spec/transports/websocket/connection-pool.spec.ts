@@ -308,4 +308,119 @@ describe('ConnectionPool (virtual time, MockWebSocket)', () => {
     });
     expect(pool.stats.strayFrames).toBe(1);
   });
+  describe('no key, or a key function that returns a Promise', () => {
+    /** A key Promise settled in virtual time: `then` keeps the callbacks, the spec calls them with `at`. */
+    function keyLater(): { readonly promise: PromiseLike<string>; resolve(key: string): void; reject(error: unknown): void } {
+      let ok: ((key: string) => unknown) | undefined;
+      let fail: ((error: unknown) => unknown) | undefined;
+      const promise = {
+        then(onOk?: (key: string) => unknown, onFail?: (error: unknown) => unknown) {
+          ok = onOk;
+          fail = onFail;
+          return promise;
+        },
+      } as unknown as PromiseLike<string>;
+      return { promise, resolve: (key) => ok?.(key), reject: (error) => fail?.(error) };
+    }
+
+    it('no key: the session URL has no network_api_key and the upgrade no header', () => {
+      mockPool(scheduler, { apiKey: undefined }).turn({ task_id: TASK_ID, text: 'hi' }).subscribe();
+      expect(sock(0).url).toBe('wss://aui.test/api/ia-controller/api/v1/external/session');
+      expect(sock(0).options).toEqual({ maxPayload: 8 * 1024 * 1024 });
+    });
+
+    it('the socket opens when the key comes; state$ is connecting meanwhile; the key is in the URL', () => {
+      const key = keyLater();
+      const states: Array<[number, string]> = [];
+      scheduler.run(({ expectObservable }) => {
+        const pool = mockPool(scheduler, { apiKey: () => key.promise, idleLingerMs: 0 });
+        pool.state$.subscribe((state) => states.push([scheduler.now(), state]));
+        at(scheduler, 5, () => key.resolve(MOCK_KEY));
+        at(scheduler, 4, () => expect(MockWebSocket.instances).toHaveLength(0));
+        at(scheduler, 6, () => sock(0).open());
+        at(scheduler, 7, () => sock(0).receive(finalFrame('done')));
+        expectObservable(pool.turn({ task_id: TASK_ID, text: 'hi' })).toBe('7ms (f|)', { f: fin('done') });
+      });
+      expect(new URL(sock(0).url).searchParams.get('network_api_key')).toBe(MOCK_KEY);
+      expect(states).toEqual([[0, 'idle'], [0, 'connecting'], [6, 'open'], [7, 'idle']]);
+    });
+
+    it('a key that never comes: AuiTimeoutError (connect) at connectMs, no socket, nothing left', () => {
+      let pool!: ReturnType<typeof mockPool>;
+      scheduler.run(({ expectObservable }) => {
+        pool = mockPool(scheduler, { apiKey: () => keyLater().promise, timeouts: { connectMs: 300 } });
+        expectObservable(pool.turn({ task_id: TASK_ID, text: 'hi' })).toBe(
+          '300ms #',
+          undefined,
+          anError('AuiTimeoutError', { phase: 'connect', taskId: TASK_ID, message: 'apiKey function did not return a key within 300 ms (timeouts.connectMs); no connection was opened' }),
+        );
+      });
+      expect(MockWebSocket.instances).toHaveLength(0);
+      expect(pool.stats).toMatchObject({ queued: 0, sockets: 0, socketsCreated: 0 });
+    });
+
+    it('unsubscribed while the key is awaited: a key that comes later opens nothing, sends nothing; state$ back to idle', () => {
+      const key = keyLater();
+      let pool!: ReturnType<typeof mockPool>;
+      const states: Array<[number, string]> = [];
+      scheduler.run(({ expectObservable }) => {
+        pool = mockPool(scheduler, { apiKey: () => key.promise });
+        pool.state$.subscribe((state) => states.push([scheduler.now(), state]));
+        at(scheduler, 5, () => key.resolve(MOCK_KEY));
+        expectObservable(pool.turn({ task_id: TASK_ID, text: 'hi' }), '^--!').toBe('');
+      });
+      expect(states).toEqual([[0, 'idle'], [0, 'connecting'], [3, 'idle']]);
+      expect(MockWebSocket.instances).toHaveLength(0);
+      expect(pool.stats).toMatchObject({ queued: 0, sockets: 0, socketsCreated: 0, turnsStarted: 0 });
+    });
+
+    it('a rejection errors that turn with AuiValidationError; the next turn of the task reads the key again', () => {
+      const keys = [keyLater(), keyLater()];
+      let calls = 0;
+      scheduler.run(({ expectObservable }) => {
+        const pool = mockPool(scheduler, { apiKey: () => (keys[calls++] as ReturnType<typeof keyLater>).promise });
+        at(scheduler, 2, () => keys[0]?.reject(new Error(`vault down for ${MOCK_KEY}`)));
+        at(scheduler, 3, () => keys[1]?.resolve(MOCK_KEY));
+        at(scheduler, 4, () => sock(0).open());
+        at(scheduler, 5, () => sock(0).receive(finalFrame('B')));
+        expectObservable(pool.turn({ task_id: TASK_ID, text: 'a' })).toBe(
+          '--#',
+          undefined,
+          anError('AuiValidationError', { taskId: TASK_ID, message: 'apiKey function rejected; no request was sent', issues: [{ path: ['apiKey'], message: 'rejected' }] }),
+        );
+        expectObservable(pool.turn({ task_id: TASK_ID, text: 'b' })).toBe('5ms (f|)', { f: fin('B') });
+      });
+      expect(calls).toBe(2);
+      expect(MockWebSocket.instances).toHaveLength(1);
+    });
+
+    it('a key being awaited holds a place: with maxConnections 1 the next task waits for it', () => {
+      const keys = [keyLater(), keyLater()];
+      let calls = 0;
+      scheduler.run(({ expectObservable }) => {
+        const pool = mockPool(scheduler, { maxConnections: 1, idleLingerMs: 0, apiKey: () => (keys[calls++] as ReturnType<typeof keyLater>).promise });
+        at(scheduler, 3, () => expect([calls, pool.stats.queued]).toEqual([1, 2]));
+        at(scheduler, 4, () => keys[0]?.resolve(MOCK_KEY));
+        at(scheduler, 5, () => sock(0).open());
+        at(scheduler, 6, () => sock(0).receive(finalFrame('A', 'msg-a')));
+        at(scheduler, 7, () => keys[1]?.resolve(MOCK_KEY));
+        at(scheduler, 8, () => sock(1).open());
+        at(scheduler, 9, () => sock(1).receive(finalFrame('B')));
+        expectObservable(pool.turn({ task_id: 'tA', text: 'a' })).toBe('6ms (f|)', { f: { kind: 'final', taskId: 'tA', message: finalFrame('A', 'msg-a') } });
+        expectObservable(pool.turn({ task_id: 'tB', text: 'b' })).toBe('9ms (f|)', { f: fin('B', 'tB') });
+      });
+      expect(calls).toBe(2);
+    });
+
+    it('close() while a key is awaited: the turn errors, the late key opens nothing', () => {
+      const key = keyLater();
+      scheduler.run(({ expectObservable }) => {
+        const pool = mockPool(scheduler, { apiKey: () => key.promise });
+        at(scheduler, 2, () => pool.close());
+        at(scheduler, 3, () => key.resolve(MOCK_KEY));
+        expectObservable(pool.turn({ task_id: TASK_ID, text: 'hi' })).toBe('--#', undefined, anError('AuiConnectionError', { retryable: false }));
+      });
+      expect(MockWebSocket.instances).toHaveLength(0);
+    });
+  });
 });

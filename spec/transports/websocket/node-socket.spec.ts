@@ -23,6 +23,12 @@ describe('node-socket', () => {
     expect(sock(0).options).toEqual({ headers: { 'x-network-api-key': MOCK_KEY }, maxPayload: 1024 });
   });
 
+  it('createSocket: without a key (undefined or empty), no headers at all, only the payload limit', () => {
+    createSocket(MockWebSocket, 'wss://aui.test/s', undefined, 1024);
+    createSocket(MockWebSocket, 'wss://aui.test/s', '', 1024);
+    expect([sock(0).options, sock(1).options]).toEqual([{ maxPayload: 1024 }, { maxPayload: 1024 }]);
+  });
+
   it('createSocket: with window and not ws, only the URL', () => {
     withWindow(() => createSocket(MockWebSocket, 'wss://aui.test/s', MOCK_KEY, 1024));
     expect(sock(0).options).toBeUndefined();

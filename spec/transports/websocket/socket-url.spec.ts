@@ -7,6 +7,11 @@ describe('sessionUrl', () => {
     expect(new URL(url).searchParams.get('network_api_key')).toBe('API_KEY_a+b/c');
   });
 
+  it('without a key (undefined or empty: a relay adds it) returns wsUrl as it is', () => {
+    expect(sessionUrl('wss://h.test/aui/api/v1/external/session', undefined)).toBe('wss://h.test/aui/api/v1/external/session');
+    expect(sessionUrl('ws://127.0.0.1:1/s', '')).toBe('ws://127.0.0.1:1/s');
+  });
+
   it('keeps other query parameters and replaces an existing key', () => {
     const url = new URL(sessionUrl('ws://127.0.0.1:1/s?x=1&network_api_key=old', 'new'));
     expect(url.searchParams.get('x')).toBe('1');
