@@ -1,0 +1,40 @@
+/**
+ * `withHttpClient()`: the feature of `provideAuiClient` that sends the client's REST calls through
+ * Angular's `HttpClient`.
+ *
+ * @packageDocumentation
+ */
+import { inject } from '@angular/core';
+import { FetchBackend, HttpBackend, HttpClient } from '@angular/common/http';
+import { httpClientFetch } from './http-client-fetch.js';
+import type { AuiClientFeature } from './provide-aui-client.js';
+
+/**
+ * Sends the client's REST calls (`createTask`, `listTasks`, `getTask`, `getTaskMessages`,
+ * `sendMessage`) through the app's `HttpClient` instead of `fetch`: the app's interceptors see them
+ * (auth headers for a relay, logging, retries of its own); each is one of `HttpClient`'s pending
+ * tasks, so server-side rendering and `ApplicationRef.whenStable()` wait until its value has reached
+ * the app; and with `provideClientHydration()` the transfer cache answers in the browser the GETs
+ * the server already made. Replies still stream over the WebSocket. Configure `HttpClient` as usual
+ * with `provideHttpClient()`: with `withFetch()` the client's redirect policy (never follow to another
+ * origin) is kept; the XHR backend follows redirects itself. `limits.maxBodyBytes` still holds: the
+ * body is counted while `HttpClient` reports it, and the request is cancelled past the limit. The
+ * feature replaces any `fetch` given in the options.
+ *
+ * @example
+ * export const appConfig: ApplicationConfig = {
+ *   providers: [provideHttpClient(withFetch(), withInterceptors([authInterceptor])), provideAuiClient({ baseUrl: '/aui' }, withHttpClient())],
+ * };
+ */
+export function withHttpClient(): AuiClientFeature {
+  return {
+    kind: 'http-client',
+    providers: [],
+    configure: (options) => ({
+      ...options,
+      fetch: httpClientFetch(inject(HttpClient), {
+        passRedirect: inject(HttpBackend, { optional: true }) instanceof FetchBackend,
+      }),
+    }),
+  };
+}
