@@ -32,6 +32,16 @@ const OPEN = 1;
 const CLOSED = 3;
 const noop = (): void => undefined;
 
+/**
+ * The close code for the browser when the relay's own upstream socket failed on a frame (`ws`'s error
+ * codes): 1009 for a frame past `limits.maxFrameBytes`, 1002 for any other protocol error.
+ */
+function faultCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
+  return code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : 1002;
+}
+
 /** Whether `ws` lets an endpoint send `code` in a close frame. */
 function sendable(code: number): boolean {
   return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
@@ -64,6 +74,7 @@ export function closeSocket(ws: WebSocket, code: number, reason: string, closeMs
 export class SessionPipe {
   #browserCode: number | undefined;
   #upstreamClosed = false;
+  #upstreamFault: number | undefined;
   #holds = 0;
   #ended = false;
   readonly #waits: Subscription[] = [];
@@ -76,12 +87,14 @@ export class SessionPipe {
     private readonly settings: SessionPipeSettings,
   ) {
     browser.on('error', noop);
-    upstream.on('error', noop);
+    upstream.on('error', (error: unknown) => (this.#upstreamFault ??= faultCode(error)));
     upstream.on('message', (data: Buffer, isBinary: boolean) => this.#toBrowser(data, isBinary));
     browser.on('message', (data: Buffer, isBinary: boolean) => settings.onBrowserFrame(data, isBinary));
     upstream.on('close', (code: number, reason: Buffer) => {
       this.#upstreamClosed = true;
-      this.#closeSide(browser, code, closeReason(reason, settings.key));
+      const fault = code === 1006 ? this.#upstreamFault : undefined;
+      if (fault === undefined) this.#closeSide(browser, code, closeReason(reason, settings.key));
+      else this.#closeSide(browser, fault, fault === 1009 ? 'Frame too large' : 'Protocol error');
       this.#maybeEnd();
     });
     browser.on('close', (code: number, reason: Buffer) => {
