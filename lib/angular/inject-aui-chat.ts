@@ -1,0 +1,101 @@
+/**
+ * `injectAuiChat()`: a `createAuiChat` chat whose state is Angular signals, closed with the
+ * injection context that created it.
+ *
+ * @packageDocumentation
+ */
+import {
+  DestroyRef,
+  Injector,
+  assertInInjectionContext,
+  computed,
+  inject,
+  signal,
+  type Signal,
+} from '@angular/core';
+import type { Observable } from 'rxjs';
+import { createAuiChat } from '../chat/create-aui-chat.js';
+import type { AuiChat, AuiChatClient, AuiChatMessage, AuiChatOptions, AuiChatState, AuiChatStatus } from '../chat/chat-types.js';
+import type { AuiError } from '../errors.js';
+import { AUI_CLIENT } from './provide-aui-client.js';
+
+/** Where {@link injectAuiChat} runs and which client it uses. */
+export interface InjectAuiChatContext {
+  /**
+   * The injector to take the client and the `DestroyRef` from, for calls outside an injection context.
+   * @default the current injection context
+   */
+  readonly injector?: Injector;
+  /**
+   * The client (or a stand-in) the chat uses.
+   * @default the injector's AUI_CLIENT (from provideAuiClient or provideAuiTesting)
+   */
+  readonly client?: AuiChatClient;
+}
+
+/** The options of {@link injectAuiChat}: `createAuiChat`'s (`{ taskId }` or `{ userId }`, …) plus where it runs. */
+export type InjectAuiChatOptions = AuiChatOptions & InjectAuiChatContext;
+
+/** A chat as signals, from {@link injectAuiChat}. */
+export interface AuiChatSignals {
+  /** The whole snapshot (`messages`, `status`, `error`, `taskId`). */
+  readonly state: Signal<AuiChatState>;
+  /** The task's history, then each user message and its reply (the running one grows in place). */
+  readonly messages: Signal<readonly AuiChatMessage[]>;
+  /** `'ready' | 'submitted' | 'streaming' | 'error'`. */
+  readonly status: Signal<AuiChatStatus>;
+  /** The typed error while `status` is `'error'`. */
+  readonly error: Signal<AuiError | undefined>;
+  /** The task id (in a `{ userId }` chat, set once the first send created the task). */
+  readonly taskId: Signal<string | undefined>;
+  /** Whether a request is in flight (`submitted` or `streaming`): disable the send button on it. */
+  readonly busy: Signal<boolean>;
+  /** The chat itself, for RxJS users (`chat.state$`). */
+  readonly chat: AuiChat;
+  /** Sends a user message (see `AuiChat.send`); subscribing to the result is optional. */
+  send(text: string): Observable<AuiChatMessage>;
+  /** Cancels the running reply; its text so far stays, marked `stopped`. */
+  stop(): void;
+  /** Sends the last user message again, replacing its reply. */
+  regenerate(): Observable<AuiChatMessage>;
+}
+
+/**
+ * Creates a chat (`createAuiChat`) on the injected `AuiClient` and exposes its state as signals.
+ * Call it in an injection context (a component's field initializer or constructor) or pass
+ * `injector`; the chat is closed (its running turn stopped, its socket given back) when that
+ * context is destroyed. The signals update as `state$` emits; templates read `chat.messages()`.
+ *
+ * @example
+ * export class ChatComponent {
+ *   readonly chat = injectAuiChat({ userId: 'user-1' });
+ *   // template: @for (m of chat.messages(); track m.id) { <p>{{ m.text }}</p> }
+ *   //           <button (click)="chat.send(draft)" [disabled]="chat.busy()">Send</button>
+ * }
+ */
+export function injectAuiChat(options: InjectAuiChatOptions): AuiChatSignals {
+  if (!options.injector) assertInInjectionContext(injectAuiChat);
+  const injector = options.injector ?? inject(Injector);
+  const destroyRef = injector.get(DestroyRef);
+  const { injector: _injector, client: given, ...chatOptions } = options;
+  const chat = createAuiChat(given ?? injector.get(AUI_CLIENT), chatOptions as AuiChatOptions);
+  const state = signal<AuiChatState>(chat.state);
+  const subscription = chat.state$.subscribe((next) => state.set(next));
+  destroyRef.onDestroy(() => {
+    chat.close(); // the signal takes the closing snapshot (a running reply marked stopped), then state$ completes
+    subscription.unsubscribe();
+  });
+  const status = computed(() => state().status);
+  return {
+    state: state.asReadonly(),
+    messages: computed(() => state().messages),
+    status,
+    error: computed(() => state().error),
+    taskId: computed(() => state().taskId),
+    busy: computed(() => status() === 'submitted' || status() === 'streaming'),
+    chat,
+    send: (text) => chat.send(text),
+    stop: () => chat.stop(),
+    regenerate: () => chat.regenerate(),
+  };
+}
