@@ -69,7 +69,8 @@ class ChatSession implements AuiChat {
   readonly #target: ChatTarget;
   readonly #options: AuiChatOptions;
   readonly #states = new ReplaySubject<AuiChatState>(1);
-  readonly #authGuard = failFastOn1008<StreamEvent>();
+  /** One latch for the chat's every request: an authentication failure of one fails the later ones at once. */
+  readonly #authGuard = failFastOn1008<unknown>();
   readonly #retry: MonoTypeOperatorFunction<StreamEvent>;
   #state: AuiChatState;
   #emitted: AuiChatState | undefined;
@@ -167,7 +168,7 @@ class ChatSession implements AuiChat {
       this.#update(patch);
     };
     load.add(
-      this.#client.getTaskMessages(taskId).subscribe({
+      this.#client.getTaskMessages(taskId).pipe(this.#guarded()).subscribe({
         next: (history) => done({ messages: Object.freeze([...history.map(historyMessage), ...this.#state.messages]), status: 'ready', error: undefined }),
         error: (error: unknown) => done({ status: 'error', error: this.#typed(error) }),
         complete: () => done({ status: 'ready' }),
@@ -193,7 +194,7 @@ class ChatSession implements AuiChat {
     const { context } = this.#options;
     const events$ = this.#taskId$().pipe(
       switchMap((taskId) => this.#client.streamMessage(context === undefined ? { task_id: taskId, text } : { task_id: taskId, text, context }).pipe(this.#retry)),
-      this.#authGuard,
+      this.#guarded(),
     );
     turn.subscription.add(
       events$.subscribe({
@@ -247,6 +248,11 @@ class ChatSession implements AuiChat {
     return turn.replyId === undefined ? undefined : this.#state.messages.find((m) => m.id === turn.replyId);
   }
 
+  /** The chat's auth latch for a stream of `T` (the operator never looks at values, so any `T` is fine). */
+  #guarded<T>(): MonoTypeOperatorFunction<T> {
+    return this.#authGuard as MonoTypeOperatorFunction<unknown> as MonoTypeOperatorFunction<T>;
+  }
+
   /** Any failure as a typed aui-rx error (a foreign value becomes an `AuiConnectionError` with it as `cause`). */
   #typed(error: unknown): AuiError {
     return isAuiError(error) ? error : inContext(error, { taskId: this.#state.taskId });
@@ -280,9 +286,9 @@ class ChatSession implements AuiChat {
  * Creates a chat over one task: `{ taskId }` continues a task (its history is loaded first, status
  * `'submitted'` meanwhile), `{ userId }` creates a task for the user on the first send. Throws
  * `AuiValidationError` at once for bad options (neither or both of `taskId` and `userId`, an invalid id).
- * Each turn runs `failFastOn1008` (one per chat: after an authentication failure every later send
- * fails at once with the same error, without a connection) and `retryOn1011` (a retried reply
- * restarts in place). It uses no timer of its own.
+ * Every request (history, task creation, turns) passes one `failFastOn1008` latch per chat: after an
+ * authentication failure every later send fails at once with the same error, without a request. Each
+ * turn runs `retryOn1011` (a retried reply restarts in place). It uses no timer of its own.
  *
  * @example
  * const chat = createAuiChat(client, { userId: 'user_123' });

@@ -1,20 +1,25 @@
 /**
- * `aui-rx chat`: sends one message and streams the reply live (or over REST with `--rest`).
+ * `aui-rx chat`: sends one message and streams the reply live (or over REST with `--rest`); without a
+ * text, an interactive session on `createAuiChat` (lib/cli/chat-session.ts).
  *
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
 import { defer, lastValueFrom, tap, type Observable } from 'rxjs';
+import { createAuiChat } from '../chat/create-aui-chat.js';
 import type { AgentMessage } from '../protocol/rest.js';
 import type { StreamEvent } from '../stream-event.js';
-import { CONNECTION_OPTIONS, openSession, untilAborted } from './cli-context.js';
+import { RESTART_NOTE, runChatSession, type SessionInput } from './chat-session.js';
+import { CONNECTION_OPTIONS, openSession, untilAborted, type CliSession } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { printReplyExtras, Spinner, type CliIo } from './output.js';
 
 /** Help text of `aui-rx chat`. */
 export const CHAT_HELP = `Usage: aui-rx chat [--task ID | --user ID] [--rest] [--json] "text"
+       aui-rx chat [--task ID | --user ID]
 
-Sends one message to the agent and prints the reply as it streams.
+Sends one message to the agent and prints the reply as it streams. Without a text, starts an
+interactive chat: each line is a message, Ctrl-C stops a reply, Ctrl-C when idle (or Ctrl-D) exits.
   --task ID       continue this task
   --user ID       create a new task for this user (default: cli-user; not with --task)
   --rest          use the non-streaming REST endpoint
@@ -25,13 +30,15 @@ Sends one message to the agent and prints the reply as it streams.
 
 /**
  * Runs `aui-rx chat`; resolves with the exit code (errors propagate to the caller). When `signal` aborts
- * (Ctrl-C) the request or turn in flight is cancelled and it rejects with `InterruptedError`.
+ * (Ctrl-C) the request or turn in flight is cancelled and it rejects with `InterruptedError`. Without a
+ * text it runs an interactive session reading lines from `input`.
  */
 export async function chatCommand(
   args: string[],
   io: CliIo,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal = new AbortController().signal,
+  input: SessionInput = process.stdin,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -49,6 +56,10 @@ export async function chatCommand(
     return 0;
   }
   if (values.task !== undefined && values.user !== undefined) throw new UsageError('use --task or --user, not both');
+  if (positionals.length === 0) {
+    if (values.rest || values.json) throw new UsageError('--rest and --json need a message text (the interactive chat streams)');
+    return interactive(await openSession(io, values, env), values, io, input, signal);
+  }
   const text = positionals.join(' ');
   if (!text.trim()) {
     io.err.write(`error [usage]: a message text is required\n\n${CHAT_HELP}`);
@@ -68,6 +79,26 @@ export async function chatCommand(
     const events$ = session.client.streamMessage({ task_id: taskId, text });
     await run(values.json ? printJsonLines(io, events$) : printLive(io, events$));
     return 0;
+  } finally {
+    await session.dispose();
+  }
+}
+
+/** The interactive session: a chat in the `--task`, or in a new task of `--user` created on the first message. */
+async function interactive(
+  session: CliSession,
+  flags: { readonly task?: string | undefined; readonly user?: string | undefined },
+  io: CliIo,
+  input: SessionInput,
+  signal: AbortSignal,
+): Promise<number> {
+  try {
+    const chat = createAuiChat(session.client, flags.task !== undefined ? { taskId: flags.task } : { userId: flags.user ?? 'cli-user' });
+    try {
+      return await runChatSession(chat, io, input, signal);
+    } finally {
+      chat.close();
+    }
   } finally {
     await session.dispose();
   }
@@ -96,7 +127,7 @@ export function printLive(io: CliIo, events$: Observable<StreamEvent>, label = '
         subscribe: () => void spinner.start(),
         next: (event) => {
           if (event.kind === 'restart') {
-            if (started) io.out.write('\n↻ (connection lost; the reply restarts)\n');
+            if (started) io.out.write(RESTART_NOTE);
             started = false;
             lineOpen = false;
             return;

@@ -16,7 +16,7 @@ export const MAIN_HELP = `Usage: aui-rx <command> [options]
 
 Commands:
   demo       the aui-rx tour against an embedded fake server (what npm start runs)
-  chat       send a message and stream the reply
+  chat       send a message and stream the reply (no text: an interactive chat)
   tasks      list a user's tasks
   messages   print a task's messages
   serve      run the fake AUI server standalone

@@ -293,6 +293,16 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
     expect(calls).toBe(1);
   });
 
+  it('{ taskId }: a rejected key on the history load latches too: a send then fails at once, no socket', () => {
+    const denied = new AuiAuthenticationError('Not authenticated', { status: 401, taskId: TASK_ID });
+    scheduler.run(({ cold }) => {
+      const chat = chatOn({ taskId: TASK_ID }, { getTaskMessages: () => cold('-#', undefined, denied) });
+      at(scheduler, 2, () => expect(record(scheduler, chat.send('Hi'))).toEqual([[2, 'error', denied]]));
+      at(scheduler, 3, () => expect(chat.state).toMatchObject({ status: 'error', error: denied }));
+    });
+    expect(MockWebSocket.instances).toHaveLength(0);
+  });
+
   it('retry: false lets a 1011 end the turn: status error, the partial reply kept (not streaming, not stopped)', () => {
     let chat!: AuiChat;
     scheduler.run(() => {

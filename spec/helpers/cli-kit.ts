@@ -71,6 +71,12 @@ export function ensureBuild(): void {
   });
 }
 
+/** The private copy of the built `cli/main.js` that {@link ensureBuild} made (to run it another way, e.g. in a pty). */
+export function builtCliPath(): string {
+  if (!cliPath) throw new Error('call ensureBuild() in beforeAll first');
+  return cliPath;
+}
+
 /** Removes the private copy made by {@link ensureBuild}. */
 export function releaseBuild(): void {
   if (privateCopy) rmSync(privateCopy, { recursive: true, force: true });
