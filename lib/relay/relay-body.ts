@@ -9,6 +9,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applicationReply, unprocessable, type RelayReply } from './relay-replies.js';
 
+/** Bytes of a refused body still read (and dropped) so the browser can read the 413; past them its connection is dropped. */
+const DISCARD_BYTES = 64 * 1024;
+
 /** What reading a body gave: its bytes, a refusal to answer with, or nothing (the browser went away). */
 export type BodyRead = { readonly bytes: Buffer } | { readonly reply: RelayReply } | { readonly aborted: true };
 
@@ -25,7 +28,7 @@ function parsedBody(req: IncomingMessage): Buffer {
 /**
  * Reads the request body up to `maxBytes`. Past it (by `Content-Length` or while reading) the answer
  * is a 413 with `Connection: close`; what the browser still sends is discarded up to another
- * `maxBytes`, then its connection is dropped.
+ * `maxBytes` (at least 64 KiB), then its connection is dropped once the 413 is written.
  *
  * @example
  * const read = await readBody(req, res, 1_048_576);
@@ -34,11 +37,15 @@ export function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: nu
   if (req.readableEnded) return Promise.resolve({ bytes: parsedBody(req) });
   const tooLarge = (): BodyRead => {
     res.setHeader('connection', 'close');
+    const allowance = Math.max(maxBytes, DISCARD_BYTES);
     let discarded = 0;
     req.removeAllListeners('data');
     req.on('data', (chunk: Buffer) => {
       discarded += chunk.length;
-      if (discarded > maxBytes) req.socket.destroy();
+      if (discarded <= allowance) return;
+      req.removeAllListeners('data');
+      if (res.writableFinished) req.socket.destroy();
+      else res.once('finish', () => req.socket.destroy());
     });
     return { reply: applicationReply(413, `The request body is larger than ${maxBytes} bytes`) };
   };

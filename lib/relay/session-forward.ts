@@ -46,6 +46,17 @@ export interface SessionContext {
 const MAX_REFUSAL_BYTES = 64 * 1024;
 const noop = (): void => undefined;
 
+/** Whether `req` is an upgrade `ws` will complete (the checks of its `handleUpgrade`), so none opens upstream in vain. */
+function wellFormed(req: IncomingMessage): boolean {
+  const version = req.headers['sec-websocket-version'];
+  return (
+    req.method === 'GET' &&
+    req.headers.upgrade?.toLowerCase() === 'websocket' &&
+    /^[+/0-9A-Za-z]{22}==$/.test(req.headers['sec-websocket-key'] ?? '') &&
+    (version === '13' || version === '8')
+  );
+}
+
 /** Upstream's refusal of a handshake, passed to the browser with its status and redacted JSON body. */
 function readRefusal(res: IncomingMessage, key: string, done: (reply: RelayReply) => void): void {
   const chunks: Buffer[] = [];
@@ -92,6 +103,10 @@ export async function handleSessionUpgrade(ctx: SessionContext, req: IncomingMes
   socket.on('error', noop);
   if (ctx.isClosed()) return refuse(applicationReply(503, 'The relay is closed'));
   if (!upgradeOriginAllowed(options.cors, req)) return refuse(FORBIDDEN);
+  if (!wellFormed(req)) {
+    ctx.wss.handleUpgrade(req, socket, head, (ws) => ws.terminate()); // ws answers 400 with the reason
+    return log(400);
+  }
   user = await authorizeRequest(options.authorize, req);
   if (socket.destroyed) return log(499);
   if (user === undefined) return acceptAndClose(ctx, req, socket, head, log);

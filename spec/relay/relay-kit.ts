@@ -148,3 +148,37 @@ export class RelayHarness {
 export function keyForms(key: string): string[] {
   return [key, encodeURIComponent(key), key.toLowerCase()];
 }
+
+/** Both ends of one WebSocket on loopback (server side and client side), and how to stop the server. */
+export interface WsPair {
+  readonly server: WebSocket;
+  readonly client: WebSocket;
+  stop(): Promise<void>;
+}
+
+/** Opens a WebSocket pair on 127.0.0.1 (port 0). */
+export async function wsPair(): Promise<WsPair> {
+  const wss = new WebSocket.Server({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const port = (wss.address() as { port: number }).port;
+  const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', (ws) => resolve(ws)));
+  const client = new WebSocket(`ws://127.0.0.1:${port}`);
+  client.on('error', () => undefined);
+  await new Promise((resolve) => client.once('open', resolve));
+  const server = await accepted;
+  server.on('error', () => undefined);
+  return {
+    server,
+    client,
+    stop: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** Resolves with the close code and reason `ws` reports. */
+export function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+}
