@@ -8,12 +8,15 @@
 //      (b) the same with import(),
 //      (c) rxjs inside the installed aui-rx resolves to the consumer's copy (no nested rxjs),
 //      (d) marble tests in the consumer (CJS and ESM): TestScheduler.run virtualises retryOn1011's delays.
+// Then the browser-safe testing kit: a spec importing MockWebSocket/FakeFetch from 'aui-rx/testing'
+// type-checks with types: [] and no @types/node, and runs under Karma + Chromium, Vitest browser mode
+// and Vitest + jsdom (see checkBrowserTesting).
 // Everything runs under one deadline; the temporary folder is removed at the end. Prints PASS/FAIL
 // per check and a summary; exits 1 on any problem.
 //
 //   node scripts/check-package.mjs        (npm run check:package; CHECK_PACKAGE_KEEP=1 keeps the temp folder)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,6 +211,214 @@ console.log(JSON.stringify({ marble: 'esm', ok: true }));
 `;
 
 // ---------------------------------------------------------------------------------------------
+// The browser-safe testing kit (design.md §5, issue 16): one spec that imports MockWebSocket and
+// FakeFetch from 'aui-rx/testing' (the tarball) and marble-tests a client on them runs under Karma +
+// headless Chromium (bundled by esbuild for the browser, as Angular's Karma builder does), Vitest
+// browser mode (Playwright on the system Chromium: CHROME_BIN, default /usr/bin/chromium) and Vitest +
+// jsdom; in a real browser it must get the browser entry (no FakeAuiServer, no node:http). The spec
+// declares the two globals it uses, so `tsc` checks it with `types: []` in the lean consumer, where no
+// @types/node is installed. The runners are installed from the registry into their own temporary
+// consumer, never into aui-rx's devDependencies.
+
+const BROWSER_SPEC = `import { AuiClient } from 'aui-rx';
+import * as testing from 'aui-rx/testing';
+import { FakeFetch, MockWebSocket } from 'aui-rx/testing';
+import { map } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+
+declare const describe: (name: string, body: () => void) => void;
+declare const it: (name: string, body: () => void) => void;
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(\`check failed: \${what}\`);
+}
+function same(actual: unknown, expected: unknown, what: string): void {
+  check(JSON.stringify(actual) === JSON.stringify(expected), \`\${what}: \${JSON.stringify(actual)} !== \${JSON.stringify(expected)}\`);
+}
+
+const TASK = { id: '0123456789abcdef01234567', user_id: 'user-1', title: 'Kettle', created_at: '2025-11-12T14:03:46.984000' };
+const FINAL = {
+  id: 'msg-1',
+  created_at: '2025-11-12T14:03:46.984000',
+  text: 'Hello',
+  sender: { id: 'intelligent-agent', type: 'agent' },
+  receiver: { id: 'user-1', type: 'user' },
+  cards: [],
+  followup_suggestions: [],
+};
+
+describe('aui-rx/testing (MockWebSocket, FakeFetch) in this runner', () => {
+  it('streams a reply from MockWebSocket in virtual time', () => {
+    MockWebSocket.reset();
+    const scheduler = new TestScheduler((actual, expected) => same(actual, expected, 'marbles'));
+    scheduler.run(({ expectObservable }) => {
+      const client = new AuiClient({ apiKey: 'k', baseUrl: 'https://aui.test', WebSocket: MockWebSocket, scheduler });
+      const reply$ = client
+        .streamMessage({ task_id: 'task-1', text: 'hi' })
+        .pipe(map((e) => (e.kind === 'final' ? \`final:\${e.message.text}\` : e.kind === 'text' ? \`text:\${e.text}\` : e.kind)));
+      scheduler.schedule(() => MockWebSocket.latest?.open(), 1);
+      scheduler.schedule(() => MockWebSocket.latest?.receive({ event: 'thread-message-text-content-updated', data: { text: 'Hel' } }), 3);
+      scheduler.schedule(() => MockWebSocket.latest?.receive(FINAL), 5);
+      expectObservable(reply$).toBe('---a-(b|)', { a: 'text:Hel', b: 'final:Hello' });
+    });
+    same(MockWebSocket.instances.length, 1, 'one socket');
+  });
+
+  it('answers REST from FakeFetch in virtual time', () => {
+    const scheduler = new TestScheduler((actual, expected) => same(actual, expected, 'marbles'));
+    scheduler.run(({ expectObservable }) => {
+      const fake = new FakeFetch({ scheduler }).respondWith({ status: 200, body: TASK, delayMs: 40 });
+      const client = new AuiClient({ apiKey: 'k', baseUrl: 'https://aui.test', fetch: fake.fetch, scheduler });
+      expectObservable(client.getTask(TASK.id).pipe(map((t) => t.title))).toBe('40ms (a|)', { a: 'Kettle' });
+    });
+  });
+
+  it('gets the browser entry in a real browser (no FakeAuiServer, no node:http)', () => {
+    const realBrowser = typeof navigator !== 'undefined' && !/jsdom/i.test(navigator.userAgent);
+    if (realBrowser) check(!('FakeAuiServer' in testing), 'the browser entry of aui-rx/testing');
+  });
+});
+`;
+
+const KARMA_CONF = `module.exports = (config) =>
+  config.set({
+    frameworks: ['jasmine'],
+    plugins: ['karma-jasmine', 'karma-chrome-launcher'],
+    files: ['karma-bundle/spec.js'],
+    browsers: ['ChromeHeadlessNoSandbox'],
+    customLaunchers: { ChromeHeadlessNoSandbox: { base: 'ChromeHeadless', flags: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] } },
+    reporters: ['dots'],
+    singleRun: true,
+    autoWatch: false,
+    browserNoActivityTimeout: 60000,
+    captureTimeout: 60000,
+    logLevel: config.LOG_WARN,
+  });
+`;
+
+const VITEST_BROWSER_CONF = `import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+export default defineConfig({
+  test: {
+    globals: true,
+    include: ['spec.ts'],
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({ launchOptions: { executablePath: process.env.CHROME_BIN, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] } }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});
+`;
+
+const VITEST_JSDOM_CONF = `import { defineConfig } from 'vitest/config';
+export default defineConfig({ test: { globals: true, environment: 'jsdom', include: ['spec.ts'] } });
+`;
+
+// What the browser consumer installs besides the tarball and rxjs (Node 20-compatible majors).
+const BROWSER_RUNNERS = [
+  'karma@^6.4.4',
+  'karma-jasmine@^5.1.0',
+  'jasmine-core@^5.1.0',
+  'karma-chrome-launcher@^3.2.0',
+  'esbuild@^0.28.0',
+  'vitest@^4.1.12',
+  '@vitest/browser-playwright@^4.1.12',
+  'playwright@^1.65.0',
+  'jsdom@^27.4.0',
+];
+
+/** A strict tsconfig for the spec with `types: []` (no ambient @types at all) plus `extra`. */
+function typesOnlyTsconfig(extra) {
+  return JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM'],
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+        types: [],
+        noEmit: true,
+        ...extra,
+      },
+      files: ['browser-spec.ts'],
+    },
+    null,
+    2,
+  );
+}
+
+/** The last line of a runner's output that says how many tests passed. */
+function passedLine(res, pattern) {
+  return (`${res.stdout}\n${res.stderr}`.split('\n').filter((l) => pattern.test(l)).at(-1) ?? '').trim();
+}
+
+/** The browser-safe testing checks, after main() (they need its tarball and its lean consumer). */
+async function checkBrowserTesting() {
+  if (!work) return;
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  const consumer = join(work, 'consumer');
+  if (!tarball || !existsSync(join(consumer, 'node_modules', 'aui-rx', 'package.json'))) return;
+
+  // (e) tsc with types: [] where no @types/node is installed (the lean consumer: tarball + rxjs)
+  writeFileSync(join(consumer, 'browser-spec.ts'), BROWSER_SPEC);
+  const nodeTypes = existsSync(join(consumer, 'node_modules', '@types', 'node'));
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const configs = [
+    ['skipLibCheck: true (the Angular CLI default)', { skipLibCheck: true }],
+    ["skipLibCheck: false, customConditions: ['browser'] (the browser entry's declarations)", { skipLibCheck: false, customConditions: ['browser'] }],
+  ];
+  for (const [i, [label, extra]] of configs.entries()) {
+    const file = `tsconfig.browser-${i}.json`;
+    writeFileSync(join(consumer, file), typesOnlyTsconfig(extra));
+    const res = await run(process.execPath, [tsc, '-p', file], { cwd: consumer, timeoutMs: 90_000 });
+    const ok = res.code === 0 && !nodeTypes;
+    record(`browser testing: tsc --noEmit, strict, types: [], no @types/node installed, ${label}: a spec importing MockWebSocket/FakeFetch from aui-rx/testing`, ok, ok ? '' : nodeTypes ? '@types/node is installed in the consumer' : tail(res));
+  }
+
+  // (f–h) the runners, in a consumer of their own
+  const chrome = process.env.CHROME_BIN || '/usr/bin/chromium';
+  if (!existsSync(chrome)) {
+    record('browser testing: Chromium for Karma and Vitest browser mode', false, `no Chromium at ${chrome} (set CHROME_BIN)`);
+    return;
+  }
+  const dir = join(work, 'browser-consumer');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'aui-rx-browser-consumer', version: '1.0.0', private: true, type: 'module', license: 'UNLICENSED' }, null, 2));
+  const env = { CHROME_BIN: chrome, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+  const install = await run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', join(work, tarball), 'rxjs@^7.8', ...BROWSER_RUNNERS], { cwd: dir, timeoutMs: 4 * 60_000, env });
+  record(`browser testing: npm install <tarball> rxjs ${BROWSER_RUNNERS.map((p) => p.replace(/@\^.*/, '')).join(' ')}`, install.code === 0, install.code === 0 ? '' : tail(install));
+  if (install.code !== 0) return;
+  writeFileSync(join(dir, 'spec.ts'), BROWSER_SPEC);
+  writeFileSync(join(dir, 'karma.conf.cjs'), KARMA_CONF);
+  writeFileSync(join(dir, 'vitest.browser.config.mjs'), VITEST_BROWSER_CONF);
+  writeFileSync(join(dir, 'vitest.jsdom.config.mjs'), VITEST_JSDOM_CONF);
+  const local = (name) => join(dir, 'node_modules', '.bin', name);
+
+  const bundle = await run(local('esbuild'), ['spec.ts', '--bundle', '--platform=browser', '--format=iife', '--target=es2022', '--outfile=karma-bundle/spec.js', '--log-level=warning'], { cwd: dir, timeoutMs: 60_000 });
+  if (bundle.code !== 0 || /warning/i.test(bundle.stderr)) record('browser testing: Karma + jasmine, headless Chromium (spec bundled by esbuild for the browser)', false, tail(bundle));
+  else {
+    const karma = await run(local('karma'), ['start', 'karma.conf.cjs'], { cwd: dir, timeoutMs: 3 * 60_000, env });
+    const line = passedLine(karma, /Executed \d+ of \d+/).replace(/\x1b\[[0-9;]*m/g, '').replace(/\s*\([\d.]+ secs.*$/, '');
+    const ok = karma.code === 0 && /Executed 3 of 3.*SUCCESS/.test(line);
+    record('browser testing: Karma + jasmine, headless Chromium (spec bundled by esbuild for the browser)', ok, ok ? line : tail(karma));
+  }
+  for (const [name, config] of [
+    ['Vitest browser mode (Playwright, headless Chromium)', 'vitest.browser.config.mjs'],
+    ['Vitest + jsdom', 'vitest.jsdom.config.mjs'],
+  ]) {
+    const res = await run(local('vitest'), ['run', '--config', config], { cwd: dir, timeoutMs: 3 * 60_000, env: { ...env, CI: '1' } });
+    const line = passedLine(res, /Tests\s+\d+ passed/);
+    const ok = res.code === 0 && /Tests\s+3 passed/.test(line);
+    record(`browser testing: ${name}`, ok, ok ? line.replace(/\s+/g, ' ') : tail(res, 40));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   for (const file of ['dist/cjs/index.js', 'dist/esm/index.js', 'dist/cjs/testing/index.js', 'dist/esm/testing/index.js']) {
@@ -298,5 +509,6 @@ function finish() {
 }
 
 main()
+  .then(checkBrowserTesting)
   .catch((error) => record('check-package', false, String(error?.stack ?? error)))
   .finally(finish);
