@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `aui-rx` command: demo, chat, tasks, messages, serve.
+ * The `aui-rx` command: demo, chat, tasks, messages, serve, relay.
  *
  * @packageDocumentation
  */
@@ -8,6 +8,7 @@ import { chatCommand } from './chat-command.js';
 import { demoCommand } from './demo-command.js';
 import { exitCodeFor, EXIT_CODES, InterruptedError, isUsageError } from './exit-codes.js';
 import { printError, type CliIo } from './output.js';
+import { relayCommand } from './relay-command.js';
 import { serveCommand } from './serve-command.js';
 import { messagesCommand, tasksCommand } from './tasks-command.js';
 
@@ -20,6 +21,7 @@ Commands:
   tasks      list a user's tasks
   messages   print a task's messages
   serve      run the fake AUI server standalone
+  relay      run aui-rx/relay: the key stays on the server, a browser client needs none
 
 Run aui-rx <command> --help for a command's options.
 Exit codes: 0 ok, 1 unexpected, 2 usage, 3 authentication, 4 validation, 5 application,
@@ -48,6 +50,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv, 
         return await messagesCommand(args, io, env, signal);
       case 'serve':
         return await serveCommand(args, io, signal);
+      case 'relay':
+        return await relayCommand(args, io, env, signal);
       case undefined:
       case '-h':
       case '--help':
