@@ -5,13 +5,12 @@
  * @packageDocumentation
  */
 import { AsyncSubject, ReplaySubject, Subscription, defer, map, of, switchMap, tap, throwError } from 'rxjs';
-import type { MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { isAuiError, type AuiError } from '../errors.js';
 import { createAuiError, inContext } from '../failure-policy.js';
-import { guardArgs, validateArgs } from '../internal/validate-args.js';
+import { validateArgs } from '../internal/validate-args.js';
 import { failFastOn1008 } from '../operators/fail-fast-on-1008.js';
-import { retryOn1011 } from '../operators/retry-on-1011.js';
-import { CreateTaskRequestSchema, SendMessageFieldsSchema, TaskIdSchema } from '../protocol/rest.js';
+import { SendMessageFieldsSchema } from '../protocol/rest.js';
 import type { StreamEvent } from '../stream-event.js';
 import {
   historyMessage,
@@ -23,43 +22,14 @@ import {
   withMessagePatched,
   type MessagePatch,
 } from './chat-messages.js';
+import { chatRefusal, checkChatOptions, turnRetry, type ChatTarget } from './chat-options.js';
 import type { AuiChat, AuiChatClient, AuiChatMessage, AuiChatOptions, AuiChatState } from './chat-types.js';
-
-/** The checked options: exactly one of `taskId` and `userId`. */
-interface ChatTarget {
-  readonly taskId: string | undefined;
-  readonly userId: string | undefined;
-}
 
 /** The turn in flight: its subscription, the outcome its command returned, and its reply's id once it has one. */
 interface RunningTurn {
   readonly subscription: Subscription;
   readonly outcome: AsyncSubject<AuiChatMessage>;
   replyId: string | undefined;
-}
-
-/** The refusal of a call, in the one format of argument refusals (an `AuiValidationError`). */
-function refusal(method: string, why: string, taskId: string | undefined): AuiError {
-  return createAuiError('validation', `Invalid call of ${method}: ${why}; nothing was sent`, { issues: [{ path: [], message: why }] }, { taskId });
-}
-
-/** Reads and checks the options on the one validation path; throws `AuiValidationError`. */
-function checkOptions(options: AuiChatOptions): ChatTarget {
-  const { taskId, userId } = guardArgs('createAuiChat', options, undefined, () => ({ taskId: options.taskId, userId: options.userId }));
-  if ((taskId === undefined) === (userId === undefined)) {
-    throw refusal('createAuiChat', 'give either taskId (an existing task) or userId (a new task), not both', undefined);
-  }
-  return taskId !== undefined
-    ? { taskId: validateArgs(TaskIdSchema, taskId, 'createAuiChat', 'value'), userId: undefined }
-    : { taskId: undefined, userId: validateArgs(CreateTaskRequestSchema.shape.user_id, userId, 'createAuiChat') };
-}
-
-/**
- * The scheduler of an {@link AuiClient} (its `scheduler` option), read from its resolved options;
- * `undefined` for a stand-in without them.
- */
-function clientScheduler(client: AuiChatClient): SchedulerLike | undefined {
-  return (client as { readonly options?: { readonly scheduler?: SchedulerLike } }).options?.scheduler;
 }
 
 /** The chat behind {@link createAuiChat}. */
@@ -84,9 +54,7 @@ class ChatSession implements AuiChat {
     this.#client = client;
     this.#target = target;
     this.#options = options;
-    const retry = options.retry ?? {};
-    const scheduler = retry === false ? undefined : (retry.scheduler ?? clientScheduler(client));
-    this.#retry = retry === false ? (source) => source : retryOn1011<StreamEvent>(scheduler ? { ...retry, scheduler } : retry);
+    this.#retry = turnRetry(client, options);
     this.state$ = this.#states.asObservable();
     const loads = target.taskId !== undefined && options.history !== false;
     this.#state = Object.freeze({ taskId: target.taskId, messages: Object.freeze([]), status: loads ? 'submitted' : 'ready', error: undefined });
@@ -117,7 +85,7 @@ class ChatSession implements AuiChat {
     const { messages } = this.#state;
     const index = lastUserIndex(messages);
     const last = messages[index];
-    if (last === undefined) return throwError(() => refusal('AuiChat.regenerate', 'there is no user message to send again', this.#state.taskId));
+    if (last === undefined) return throwError(() => chatRefusal('AuiChat.regenerate', 'there is no user message to send again', this.#state.taskId));
     this.#update({ messages: Object.freeze(messages.slice(0, index + 1)), status: 'submitted', error: undefined });
     return this.#startTurn(last.text);
   }
@@ -148,9 +116,9 @@ class ChatSession implements AuiChat {
   /** Why `method` is refused now (closed, or a request in flight), or undefined. */
   #refusal(method: string): AuiError | undefined {
     const { taskId, status } = this.#state;
-    if (this.#closed) return refusal(method, 'the chat is closed', taskId);
-    if (this.#history !== undefined) return refusal(method, 'the history is still loading (status "submitted")', taskId);
-    if (this.#turn !== undefined) return refusal(method, `a reply is in flight (status "${status}"): stop() it or wait until the status is "ready"`, taskId);
+    if (this.#closed) return chatRefusal(method, 'the chat is closed', taskId);
+    if (this.#history !== undefined) return chatRefusal(method, 'the history is still loading (status "submitted")', taskId);
+    if (this.#turn !== undefined) return chatRefusal(method, `a reply is in flight (status "${status}"): stop() it or wait until the status is "ready"`, taskId);
     return undefined;
   }
 
@@ -296,5 +264,5 @@ class ChatSession implements AuiChat {
  * chat.send('I need a built-in microwave');
  */
 export function createAuiChat(client: AuiChatClient, options: AuiChatOptions): AuiChat {
-  return new ChatSession(client, checkOptions(options), options);
+  return new ChatSession(client, checkChatOptions(options), options);
 }

@@ -1,38 +1,19 @@
 /**
- * createAuiChat in virtual time: a real AuiClient on MockWebSocket (the turn's socket scripted frame
- * by frame) and, for REST (history, createTask), cold stand-ins. Each snapshot is drawn as one short
- * line: `status role:text…` (`…` streaming, `■` stopped).
+ * createAuiChat's turns in virtual time: a real AuiClient on MockWebSocket, the turn's socket scripted
+ * frame by frame. Each snapshot is drawn as one short line (`chatView`): `status role:text…` (`…`
+ * streaming, `■` stopped). History and task creation: create-aui-chat.tasks.spec.ts.
  */
 import { EMPTY, Observable, distinctUntilChanged, map, of } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { createAuiChat } from '../../lib/chat/create-aui-chat.js';
-import type { AuiChat, AuiChatClient, AuiChatOptions, AuiChatState } from '../../lib/chat/chat-types.js';
+import type { AuiChat, AuiChatClient, AuiChatOptions } from '../../lib/chat/chat-types.js';
 import { AuiClient } from '../../lib/client.js';
-import { AuiAuthenticationError, AuiServerError, AuiValidationError } from '../../lib/errors.js';
-import type { Task } from '../../lib/protocol/rest.js';
+import { AuiValidationError } from '../../lib/errors.js';
 import { MockWebSocket } from '../../lib/testing/mock-web-socket.js';
-import { TASK_ID, agentMessage } from '../helpers/marble-events.js';
+import { TASK_ID } from '../helpers/marble-events.js';
+import { chatView, mockChat, recordAt } from '../helpers/chat-marbles.js';
 import { createTestScheduler } from '../helpers/marble-scheduler.js';
 import { MOCK_KEY, a2, anError, at, finalFrame, sock } from '../helpers/ws-marbles.js';
-
-/** One snapshot as a line: `status u:text | a:text…`. */
-function view(state: AuiChatState): string {
-  const messages = state.messages.map((m) => `${m.role[0]}:${m.text}${m.streaming ? '…' : ''}${m.stopped ? '■' : ''}`);
-  return messages.length === 0 ? state.status : `${state.status} ${messages.join(' | ')}`;
-}
-
-/** What an Observable did, with the virtual frame of each notification. */
-function record<T>(scheduler: TestScheduler, source: Observable<T>): unknown[] {
-  const seen: unknown[] = [];
-  source.subscribe({
-    next: (value) => seen.push([scheduler.now(), 'next', value]),
-    error: (error: unknown) => seen.push([scheduler.now(), 'error', error]),
-    complete: () => seen.push([scheduler.now(), 'complete']),
-  });
-  return seen;
-}
-
-const TASK: Task = { id: TASK_ID, user_id: 'user-1', title: 'Chat' };
 
 describe('createAuiChat (virtual time, MockWebSocket)', () => {
   let scheduler: TestScheduler;
@@ -41,22 +22,13 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
     scheduler = createTestScheduler();
   });
 
-  /** A real client on MockWebSocket and the spec's scheduler, with REST replaced by `rest` where given. */
-  function chatOn(options: AuiChatOptions, rest: Partial<AuiChatClient> = {}): AuiChat {
-    const client = new AuiClient({ apiKey: MOCK_KEY, baseUrl: 'https://aui.test/api/ia-controller', WebSocket: MockWebSocket, scheduler });
-    const stand: AuiChatClient = {
-      createTask: (args) => rest.createTask?.(args) ?? client.createTask(args),
-      getTaskMessages: (id) => rest.getTaskMessages?.(id) ?? client.getTaskMessages(id),
-      streamMessage: (args) => client.streamMessage(args),
-    };
-    return createAuiChat(Object.keys(rest).length > 0 ? stand : client, options);
-  }
+  const chatOn = (options: AuiChatOptions, rest: Partial<AuiChatClient> = {}): AuiChat => mockChat(scheduler, options, rest);
 
   it('send: submitted until the first text, streaming while it grows, ready with the final message', () => {
     let chat!: AuiChat;
     scheduler.run(({ expectObservable }) => {
       chat = chatOn({ taskId: TASK_ID, history: false });
-      expectObservable(chat.state$.pipe(map(view))).toBe('a 4ms b 2ms cd 2ms e', {
+      expectObservable(chat.state$.pipe(map(chatView))).toBe('a 4ms b 2ms cd 2ms e', {
         a: 'ready',
         b: 'submitted u:Hi',
         c: 'streaming u:Hi | a:Hel…',
@@ -79,7 +51,7 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
   it("send's Observable reports the final reply (subscribing is optional: the turn runs anyway)", () => {
     scheduler.run(() => {
       const chat = chatOn({ taskId: TASK_ID, history: false });
-      const seen = record(scheduler, chat.send('Hi'));
+      const seen = recordAt(scheduler, chat.send('Hi'));
       at(scheduler, 1, () => sock(0).open());
       at(scheduler, 2, () => sock(0).receive(finalFrame('Yes')));
       at(scheduler, 3, () => expect(seen).toEqual([[2, 'next', chat.state.messages[1]], [2, 'complete']]));
@@ -90,7 +62,7 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
     let chat!: AuiChat;
     scheduler.run(({ expectObservable }) => {
       chat = chatOn({ taskId: TASK_ID, history: false, retry: { jitter: false } });
-      expectObservable(chat.state$.pipe(map(view))).toBe('ab-cd 500ms e-fg', {
+      expectObservable(chat.state$.pipe(map(chatView))).toBe('ab-cd 500ms e-fg', {
         a: 'ready',
         b: 'submitted u:Hi',
         c: 'streaming u:Hi | a:Hel…',
@@ -122,7 +94,7 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
       at(scheduler, 1, () => chat.send('Hi'));
       at(scheduler, 2, () => sock(0).open());
       at(scheduler, 3, () => sock(0).serverClose(1008, 'Invalid API key'));
-      at(scheduler, 20, () => (again = record(scheduler, chat.send('Hi again'))));
+      at(scheduler, 20, () => (again = recordAt(scheduler, chat.send('Hi again'))));
     });
     expect(chat.state.error).toEqual(anError('AuiAuthenticationError', { closeCode: 1008, retryable: false, taskId: TASK_ID }));
     expect(again).toEqual([[20, 'error', chat.state.error]]);
@@ -135,8 +107,8 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
     let seen: unknown[] = [];
     scheduler.run(({ expectObservable }) => {
       chat = chatOn({ taskId: TASK_ID, history: false });
-      expectObservable(chat.state$.pipe(map(view))).toBe('ab-c-d', { a: 'ready', b: 'submitted u:Hi', c: 'streaming u:Hi | a:Hel…', d: 'ready u:Hi | a:Hel■' });
-      at(scheduler, 1, () => (seen = record(scheduler, chat.send('Hi'))));
+      expectObservable(chat.state$.pipe(map(chatView))).toBe('ab-c-d', { a: 'ready', b: 'submitted u:Hi', c: 'streaming u:Hi | a:Hel…', d: 'ready u:Hi | a:Hel■' });
+      at(scheduler, 1, () => (seen = recordAt(scheduler, chat.send('Hi'))));
       at(scheduler, 2, () => sock(0).open());
       at(scheduler, 3, () => sock(0).receive(a2('Hel')));
       at(scheduler, 5, () => chat.stop());
@@ -151,9 +123,9 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
   it('stop() before any text: no reply, status ready, the outcome completes empty', () => {
     scheduler.run(() => {
       const chat = chatOn({ taskId: TASK_ID, history: false });
-      const seen = record(scheduler, chat.send('Hi'));
+      const seen = recordAt(scheduler, chat.send('Hi'));
       at(scheduler, 4, () => chat.stop());
-      at(scheduler, 5, () => expect(view(chat.state)).toBe('ready u:Hi'));
+      at(scheduler, 5, () => expect(chatView(chat.state)).toBe('ready u:Hi'));
       at(scheduler, 5, () => expect(seen).toEqual([[4, 'complete']]));
     });
   });
@@ -166,14 +138,14 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
       at(scheduler, 2, () => sock(0).receive(a2('Hel')));
       at(scheduler, 3, () => {
         const before = chat.state;
-        const refused = [record(scheduler, chat.send('More')), record(scheduler, chat.regenerate())];
+        const refused = [recordAt(scheduler, chat.send('More')), recordAt(scheduler, chat.regenerate())];
         expect(refused).toEqual([[[3, 'error', anError('AuiValidationError', { taskId: TASK_ID })]], [[3, 'error', anError('AuiValidationError')]]]);
         expect((refused[0]?.[0] as unknown[])[2]).toHaveProperty('message', expect.stringContaining('a reply is in flight (status "streaming")'));
         expect(chat.state).toBe(before);
       });
       at(scheduler, 4, () => sock(0).receive(finalFrame('Hello')));
       at(scheduler, 5, () => chat.send('More'));
-      at(scheduler, 6, () => expect(view(chat.state)).toBe('submitted u:Hi | a:Hello | u:More'));
+      at(scheduler, 6, () => expect(chatView(chat.state)).toBe('submitted u:Hi | a:Hello | u:More'));
     });
     expect(sock(0).sentJson.map((m) => (m as { text: string }).text)).toEqual(['Hi', 'More']);
   });
@@ -195,7 +167,7 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
     let chat!: AuiChat;
     scheduler.run(({ expectObservable }) => {
       chat = chatOn({ taskId: TASK_ID, history: false });
-      expectObservable(chat.state$.pipe(map(view))).toBe('ab-c-de-f', {
+      expectObservable(chat.state$.pipe(map(chatView))).toBe('ab-c-de-f', {
         a: 'ready',
         b: 'submitted u:Hi',
         c: 'ready u:Hi | a:One',
@@ -222,87 +194,6 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
     expect((seen[0] as Error).message).toContain('there is no user message to send again');
   });
 
-  it('{ taskId }: the history loads first (status submitted, send refused), then the chat goes on after it', () => {
-    let chat!: AuiChat;
-    const history = [{ ...agentMessage('Hi', 'm1'), sender: { id: 'user-1', type: 'user' } }, agentMessage('Hello, how can I help?', 'm2')];
-    scheduler.run(({ expectObservable, cold }) => {
-      chat = chatOn({ taskId: TASK_ID }, { getTaskMessages: () => cold('--h|', { h: history }) });
-      expectObservable(chat.state$.pipe(map(view))).toBe('a-b-c-d', {
-        a: 'submitted',
-        b: 'ready u:Hi | a:Hello, how can I help?',
-        c: 'submitted u:Hi | a:Hello, how can I help? | u:A microwave',
-        d: 'ready u:Hi | a:Hello, how can I help? | u:A microwave | a:Sure',
-      });
-      at(scheduler, 1, () => expect(record(scheduler, chat.send('Too early'))).toEqual([[1, 'error', anError('AuiValidationError')]]));
-      at(scheduler, 4, () => chat.send('A microwave'));
-      at(scheduler, 5, () => sock(0).open());
-      at(scheduler, 6, () => sock(0).receive(finalFrame('Sure')));
-    });
-    expect(chat.state.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'local-1', 'local-2']);
-    expect(chat.state.messages[1]?.message).toBe(history[1]);
-  });
-
-  it('{ taskId }: a failed history load is status error with its typed error; sending still works', () => {
-    let chat!: AuiChat;
-    const failure = new AuiServerError('Bad gateway', { status: 502, taskId: TASK_ID });
-    scheduler.run(({ expectObservable, cold }) => {
-      chat = chatOn({ taskId: TASK_ID }, { getTaskMessages: () => cold('--#', undefined, failure) });
-      expectObservable(chat.state$.pipe(map((s) => s.status))).toBe('a-b-c-d', { a: 'submitted', b: 'error', c: 'submitted', d: 'ready' });
-      at(scheduler, 2, () => expect(chat.state.error).toBe(failure));
-      at(scheduler, 4, () => chat.send('Hi'));
-      at(scheduler, 5, () => sock(0).open());
-      at(scheduler, 6, () => sock(0).receive(finalFrame('Hello')));
-    });
-    expect(chat.state.error).toBeUndefined();
-  });
-
-  it('{ userId }: the task is created on the first send and its id is in the state; the next send reuses it', () => {
-    let chat!: AuiChat;
-    const created: unknown[] = [];
-    scheduler.run(({ expectObservable, cold }) => {
-      const createTask = (args: unknown): Observable<Task> => (created.push(args), cold('---t|', { t: TASK }));
-      chat = chatOn({ userId: 'user-1' }, { createTask });
-      expectObservable(chat.state$.pipe(map((s) => `${s.status} ${s.taskId ?? '-'}`))).toBe('ab--c-def', {
-        a: 'ready -',
-        b: 'submitted -',
-        c: `submitted ${TASK_ID}`,
-        d: `ready ${TASK_ID}`,
-        e: `submitted ${TASK_ID}`,
-        f: `ready ${TASK_ID}`,
-      });
-      at(scheduler, 1, () => chat.send('Hi'));
-      at(scheduler, 5, () => sock(0).open());
-      at(scheduler, 6, () => sock(0).receive(finalFrame('One')));
-      at(scheduler, 7, () => chat.send('More'));
-      at(scheduler, 8, () => sock(0).receive(finalFrame('Two')));
-    });
-    expect(created).toEqual([{ user_id: 'user-1' }]);
-    expect(view(chat.state)).toBe('ready u:Hi | a:One | u:More | a:Two');
-    expect(sock(0).sentJson.map((m) => (m as { task_id: string }).task_id)).toEqual([TASK_ID, TASK_ID]);
-  });
-
-  it('{ userId }: a rejected key on createTask is status error and latches (no second request)', () => {
-    const denied = new AuiAuthenticationError('Not authenticated', { status: 401 });
-    let calls = 0;
-    scheduler.run(({ cold }) => {
-      const chat = chatOn({ userId: 'user-1' }, { createTask: () => (calls++, cold<Task>('-#', undefined, denied)) });
-      chat.send('Hi');
-      at(scheduler, 2, () => expect(chat.state).toMatchObject({ status: 'error', error: denied }));
-      at(scheduler, 3, () => expect(record(scheduler, chat.send('Again'))).toEqual([[3, 'error', denied]]));
-    });
-    expect(calls).toBe(1);
-  });
-
-  it('{ taskId }: a rejected key on the history load latches too: a send then fails at once, no socket', () => {
-    const denied = new AuiAuthenticationError('Not authenticated', { status: 401, taskId: TASK_ID });
-    scheduler.run(({ cold }) => {
-      const chat = chatOn({ taskId: TASK_ID }, { getTaskMessages: () => cold('-#', undefined, denied) });
-      at(scheduler, 2, () => expect(record(scheduler, chat.send('Hi'))).toEqual([[2, 'error', denied]]));
-      at(scheduler, 3, () => expect(chat.state).toMatchObject({ status: 'error', error: denied }));
-    });
-    expect(MockWebSocket.instances).toHaveLength(0);
-  });
-
   it('retry: false lets a 1011 end the turn: status error, the partial reply kept (not streaming, not stopped)', () => {
     let chat!: AuiChat;
     scheduler.run(() => {
@@ -312,7 +203,7 @@ describe('createAuiChat (virtual time, MockWebSocket)', () => {
       at(scheduler, 2, () => sock(0).receive(a2('Hel')));
       at(scheduler, 3, () => sock(0).serverClose(1011));
     });
-    expect(view(chat.state)).toBe('error u:Hi | a:Hel');
+    expect(chatView(chat.state)).toBe('error u:Hi | a:Hel');
     expect(chat.state.error).toEqual(anError('AuiServerError', { closeCode: 1011 }));
     expect(MockWebSocket.instances).toHaveLength(1);
   });

@@ -1,0 +1,71 @@
+/**
+ * The options of `createAuiChat`, checked on the one validation path, the refusal of a chat command, and
+ * the retry each turn runs.
+ *
+ * @packageDocumentation
+ */
+import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
+import type { AuiError } from '../errors.js';
+import { createAuiError } from '../failure-policy.js';
+import { guardArgs, validateArgs } from '../internal/validate-args.js';
+import { retryOn1011 } from '../operators/retry-on-1011.js';
+import { CreateTaskRequestSchema, TaskIdSchema } from '../protocol/rest.js';
+import type { StreamEvent } from '../stream-event.js';
+import type { AuiChatClient, AuiChatOptions } from './chat-types.js';
+
+/** The checked options: exactly one of `taskId` and `userId`. */
+export interface ChatTarget {
+  /** The task to continue (validated, trimmed). */
+  readonly taskId: string | undefined;
+  /** The user a task is created for (validated, trimmed). */
+  readonly userId: string | undefined;
+}
+
+/**
+ * The refusal of a chat command (an `AuiValidationError`): `Invalid call of <method>: <why>; nothing was sent`.
+ *
+ * @example
+ * chatRefusal('AuiChat.send', 'the chat is closed', taskId);
+ */
+export function chatRefusal(method: string, why: string, taskId: string | undefined): AuiError {
+  return createAuiError('validation', `Invalid call of ${method}: ${why}; nothing was sent`, { issues: [{ path: [], message: why }] }, { taskId });
+}
+
+/**
+ * Reads and checks `createAuiChat`'s options on the one validation path; throws `AuiValidationError`
+ * (neither or both of `taskId` and `userId`, an invalid id, options that cannot be read).
+ *
+ * @example
+ * checkChatOptions({ userId: ' alice ' }); // { taskId: undefined, userId: 'alice' }
+ */
+export function checkChatOptions(options: AuiChatOptions): ChatTarget {
+  const { taskId, userId } = guardArgs('createAuiChat', options, undefined, () => ({ taskId: options.taskId, userId: options.userId }));
+  if ((taskId === undefined) === (userId === undefined)) {
+    throw chatRefusal('createAuiChat', 'give either taskId (an existing task) or userId (a new task), not both', undefined);
+  }
+  return taskId !== undefined
+    ? { taskId: validateArgs(TaskIdSchema, taskId, 'createAuiChat', 'value'), userId: undefined }
+    : { taskId: undefined, userId: validateArgs(CreateTaskRequestSchema.shape.user_id, userId, 'createAuiChat') };
+}
+
+/**
+ * The scheduler of an `AuiClient` (its `scheduler` option, from its resolved options); `undefined` for
+ * a stand-in without them.
+ */
+function clientScheduler(client: AuiChatClient): SchedulerLike | undefined {
+  return (client as { readonly options?: { readonly scheduler?: SchedulerLike } }).options?.scheduler;
+}
+
+/**
+ * The retry of each turn: `retryOn1011(options.retry)` waiting on the client's scheduler unless the
+ * options name one, or no retry for `retry: false`.
+ *
+ * @example
+ * client.streamMessage(message).pipe(turnRetry(client, { retry: { count: 2 } }));
+ */
+export function turnRetry(client: AuiChatClient, options: Pick<AuiChatOptions, 'retry'>): MonoTypeOperatorFunction<StreamEvent> {
+  const retry = options.retry ?? {};
+  if (retry === false) return (source) => source;
+  const scheduler = retry.scheduler ?? clientScheduler(client);
+  return retryOn1011<StreamEvent>(scheduler === undefined ? retry : { ...retry, scheduler });
+}
