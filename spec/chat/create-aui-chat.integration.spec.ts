@@ -34,6 +34,12 @@ function open(options: Parameters<typeof createAuiChat>[1], on: AuiClient = clie
   return chat;
 }
 
+/** Polls `check` every 5 ms, at most 2 s. */
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(check()).toBe(true);
+}
+
 /** The first snapshot that satisfies `check` (bounded by jest's test timeout). */
 function until(chat: AuiChat, check: (s: AuiChatState) => boolean): Promise<AuiChatState> {
   return firstValueFrom(chat.state$.pipe(filter(check)));
@@ -119,6 +125,23 @@ describe('createAuiChat against FakeAuiServer', () => {
     }
   });
 
+  it('close() during a stalled history load aborts the request; close() mid-reply closes the socket', async () => {
+    const task = server.store.createTask('gil', server.apiKey);
+    server.failNextRequest({ method: 'GET', path: /\/messages$/, fault: { type: 'stall' } });
+    const loading = open({ taskId: task.id });
+    await waitFor(() => server.requests.length === 1);
+    loading.close();
+    await waitFor(() => server.stats.abortedRequests === 1);
+    expect(loading.state.status).toBe('ready');
+    server.failNextTurn({ type: 'stall', afterFrames: 1 });
+    const chat = open({ taskId: task.id, history: false });
+    chat.send('Hi');
+    await until(chat, (s) => s.status === 'streaming');
+    chat.close();
+    await waitFor(() => server.stats.openConnections === 0);
+    expect(chat.state.messages[1]).toMatchObject({ stopped: true, streaming: false });
+  });
+
   it('stop(): the partial reply stays, marked stopped, and the socket is closed', async () => {
     server.failNextTurn({ type: 'stall', afterFrames: 1 });
     const chat = open({ userId: 'fay' });
@@ -128,7 +151,6 @@ describe('createAuiChat against FakeAuiServer', () => {
     const reply = await outcome;
     expect(reply).toMatchObject({ role: 'assistant', streaming: false, stopped: true });
     expect(chat.state.status).toBe('ready');
-    for (let i = 0; i < 200 && server.stats.openConnections > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(server.stats.openConnections).toBe(0);
+    await waitFor(() => server.stats.openConnections === 0);
   });
 });
