@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { defer, type Observable } from 'rxjs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { encodeArgs, validateArgs, type TaskIdSource } from './internal/validate-args.js';
 import { walkPages } from './internal/walk-pages.js';
 import { resolveOptions, type AuiClientOptions, type ResolvedOptions } from './options.js';
@@ -48,7 +48,7 @@ export const DEFAULT_PAGE_SIZE = 10;
  * shared with `streamMessage`); a failure is an `AuiValidationError` (thrown inside `defer`, so
  * callers see a notification, never a synchronous throw).
  */
-function validate<S extends z.ZodType>(schema: S, args: unknown, method: string, taskIdFrom?: TaskIdSource): z.output<S> {
+function validate<S extends z.core.$ZodType>(schema: S, args: unknown, method: string, taskIdFrom?: TaskIdSource): z.output<S> {
   return validateArgs(schema, args, method, taskIdFrom);
 }
 
@@ -56,7 +56,7 @@ function validate<S extends z.ZodType>(schema: S, args: unknown, method: string,
  * Validates a request body and returns a plain copy of what was validated (the JSON, read once),
  * so a getter that answers differently on a second read cannot change what is sent.
  */
-function validBody<S extends z.ZodType>(schema: S, args: unknown, method: string, taskIdFrom?: TaskIdSource): z.output<S> {
+function validBody<S extends z.core.$ZodType>(schema: S, args: unknown, method: string, taskIdFrom?: TaskIdSource): z.output<S> {
   return JSON.parse(encodeArgs(schema, args, method, taskIdFrom).json) as z.output<S>;
 }
 

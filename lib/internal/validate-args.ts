@@ -5,10 +5,10 @@
  *
  * @packageDocumentation
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AuiValidationError, type AuiIssue } from '../errors.js';
 import { JSON_ENCODABLE, MAX_ID_LENGTH } from '../protocol/rest.js';
-import { describeIssue, toAuiIssues } from './zod-issues.js';
+import { describeIssue, safeParseWire } from './zod-issues.js';
 
 /** Where a method's task id is: the argument itself (`getTask(id)`), or its `task_id` member. */
 export type TaskIdSource = 'value' | 'task_id';
@@ -94,11 +94,11 @@ export function guardArgs<T>(method: string, args: unknown, from: TaskIdSource |
  * @example
  * const id = validateArgs(TaskIdSchema, taskId, 'getTask', 'value');
  */
-export function validateArgs<S extends z.ZodType>(schema: S, args: unknown, method: string, from?: TaskIdSource): z.output<S> {
+export function validateArgs<S extends z.core.$ZodType>(schema: S, args: unknown, method: string, from?: TaskIdSource): z.output<S> {
   return guardArgs(method, args, from, () => {
-    const result = schema.safeParse(args);
+    const result = safeParseWire(schema, args);
     if (result.success) return result.data;
-    throw refusal(method, toAuiIssues(result.error), args, from);
+    throw refusal(method, result.issues, args, from);
   });
 }
 
@@ -109,7 +109,7 @@ export function validateArgs<S extends z.ZodType>(schema: S, args: unknown, meth
  * @example
  * const { value, json } = encodeArgs(SendMessageRequestSchema, args, 'sendMessage', 'task_id');
  */
-export function encodeArgs<S extends z.ZodType>(schema: S, args: unknown, method: string, from?: TaskIdSource): { value: z.output<S>; json: string } {
+export function encodeArgs<S extends z.core.$ZodType>(schema: S, args: unknown, method: string, from?: TaskIdSource): { value: z.output<S>; json: string } {
   const value = validateArgs(schema, args, method, from);
   let json: string | undefined;
   try {

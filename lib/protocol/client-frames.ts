@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { encodeArgs } from '../internal/validate-args.js';
 import { SendMessageFieldsSchema, SendMessageRequestSchema } from './rest.js';
 

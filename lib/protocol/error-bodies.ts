@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuiIssue } from '../errors.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 import { describeIssue } from '../internal/zod-issues.js';
@@ -13,11 +13,11 @@ import { describeIssue } from '../internal/zod-issues.js';
 /** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */
 export const ValidationItemSchema = wireObject({
   /** Path to the failing field, e.g. `["body", "task_id"]`; `[]` when absent. */
-  loc: nullAsAbsent(z.array(z.union([z.string(), z.number()])).default([])),
+  loc: nullAsAbsent(z._default(z.array(z.union([z.string(), z.number()])), [])),
   /** Human-readable problem, e.g. `field required`. */
   msg: z.string(),
   /** Machine-readable error code, e.g. `value_error.missing`. */
-  type: nullAsAbsent(z.string().optional()),
+  type: nullAsAbsent(z.optional(z.string())),
 });
 /** One item of a 422 body. */
 export type ValidationItem = z.infer<typeof ValidationItemSchema>;
@@ -33,7 +33,7 @@ export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
 /** OpenAPI `HTTPValidationError` `{"errors": [ValidationItem…]}` and G0 `{"status_code": 401, "errors": ["Unauthorized"]}`. */
 export const ErrorsListBodySchema = wireObject({
   /** The HTTP status repeated in the body (G0 form), e.g. `401`. */
-  status_code: nullAsAbsent(z.number().int().optional()),
+  status_code: nullAsAbsent(z.optional(z.number().check(z.int()))),
   /** Error words such as `Unauthorized`, or validation problems (OpenAPI `HTTPValidationError`). */
   errors: z.array(z.union([z.string(), ValidationItemSchema])),
 });
@@ -46,13 +46,13 @@ export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
  */
 export const ApplicationErrorBodySchema = wireObject({
   /** The HTTP status the error stands for, e.g. `400`, `422` or `500`. */
-  status_code: z.number().int(),
+  status_code: z.number().check(z.int()),
   /** Short summary, e.g. `Content moderation triggered`. */
-  description: nullAsAbsent(z.string().optional()),
+  description: nullAsAbsent(z.optional(z.string())),
   /** Detailed explanation, e.g. `The message was flagged by content moderation.` */
-  message: nullAsAbsent(z.string().optional()),
+  message: nullAsAbsent(z.optional(z.string())),
   /** Error-specific context whose structure depends on the error type (e.g. `moderation_category`). */
-  extra_data: nullAsAbsent(z.record(z.string(), z.unknown()).nullish()),
+  extra_data: nullAsAbsent(z.nullish(z.record(z.string(), z.unknown()))),
 });
 /** The application error body / WebSocket error frame. */
 export type ApplicationErrorBody = z.infer<typeof ApplicationErrorBodySchema>;

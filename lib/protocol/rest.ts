@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { looseObject, object } from '../internal/jit-object.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 
 /** A UTF-16 surrogate without its pair: it cannot be percent-encoded into a URL. */
@@ -33,16 +34,16 @@ export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
  * Unicode, without control characters (a line break or NUL in an id is a caller's mistake, and
  * would reach the server's logs).
  */
-const Id = z
-  .string()
-  .trim()
-  .min(1, 'must be a non-empty string')
-  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
-  .refine(isWellFormed, 'must be well-formed Unicode (no lone surrogate)')
-  .refine((s) => !CONTROL_CHARACTER.test(s), 'must not contain control characters');
+const Id = z.string().check(
+  z.trim(),
+  z.minLength(1, 'must be a non-empty string'),
+  z.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+  z.refine(isWellFormed, 'must be well-formed Unicode (no lone surrogate)'),
+  z.refine((s) => !CONTROL_CHARACTER.test(s), 'must not contain control characters'),
+);
 
 /** A task id: an {@link Id} that is one URL path segment, so never `.` or `..` (after trimming). */
-const TaskId = Id.refine((s) => s !== '.' && s !== '..', "must not be '.' or '..' (a task id is one URL path segment)");
+const TaskId = Id.check(z.refine((s) => s !== '.' && s !== '..', "must not be '.' or '..' (a task id is one URL path segment)"));
 
 /** Whether `JSON.stringify` can encode `value` (no cycle, no BigInt); request bodies must be. */
 function isJsonEncodable(value: unknown): boolean {
@@ -71,7 +72,7 @@ export const ContactPartySchema = wireObject({
   /** Actor kind: `user`, `agent` or `3p` (third party). */
   type: z.string(),
   /** E-mail address of the party; often null or absent. */
-  email: nullAsAbsent(z.string().nullish()),
+  email: nullAsAbsent(z.nullish(z.string())),
 });
 /** Who wrote or receives a message. */
 export type ContactParty = z.infer<typeof ContactPartySchema>;
@@ -81,7 +82,7 @@ export const OptionParameterSchema = wireObject({
   /** Attribute label, e.g. `Product name` or `Price`. */
   title: z.string(),
   /** Attribute value: a string, number, array or null (kept as sent). */
-  value: z.unknown().optional(),
+  value: z.optional(z.unknown()),
   /** Value kind (`ParameterType`): `string`, `numeric`, `boolean`, `date`, `object`, `list_of_objects`, …. */
   type: z.string(),
 });
@@ -91,9 +92,9 @@ export type OptionParameter = z.infer<typeof OptionParameterSchema>;
 /** A legacy product recommendation (`ExternalTaskMessageOption`). */
 export const ProductOptionSchema = wireObject({
   /** Whether the agent recommends this option. */
-  is_recommended: nullAsAbsent(z.boolean().optional()),
+  is_recommended: nullAsAbsent(z.optional(z.boolean())),
   /** The product's displayable attributes; `[]` when absent. */
-  widget_parameters: nullAsAbsent(z.array(OptionParameterSchema).default([])),
+  widget_parameters: nullAsAbsent(z._default(z.array(OptionParameterSchema), [])),
 });
 /** A legacy product recommendation. */
 export type ProductOption = z.infer<typeof ProductOptionSchema>;
@@ -101,13 +102,13 @@ export type ProductOption = z.infer<typeof ProductOptionSchema>;
 /** One parameter of a current product card (`CardParameter` / `ProductParameter`). */
 export const CardParameterSchema = wireObject({
   /** Machine name of the parameter (OpenAPI 0.6.0+). */
-  param: nullAsAbsent(z.string().optional()),
+  param: nullAsAbsent(z.optional(z.string())),
   /** Human-readable label of the parameter, e.g. `Price`. */
   title: z.string(),
   /** Parameter value of any JSON type (kept as sent). */
-  value: z.unknown().optional(),
+  value: z.optional(z.unknown()),
   /** Value kind (`ParameterType`): `string`, `numeric`, `array`, `object`, …. */
-  type: nullAsAbsent(z.string().optional()),
+  type: nullAsAbsent(z.optional(z.string())),
 });
 /** One parameter of a current product card. */
 export type CardParameter = z.infer<typeof CardParameterSchema>;
@@ -119,11 +120,11 @@ export const ProductCardSchema = wireObject({
   /** Display name of the product. */
   name: z.string(),
   /** Product category (OpenAPI 0.6.0+; absent on older servers). */
-  category: nullAsAbsent(z.string().optional()),
+  category: nullAsAbsent(z.optional(z.string())),
   /** The product's parameters shown on the card; `[]` when absent. */
-  parameters: nullAsAbsent(z.array(CardParameterSchema).default([])),
+  parameters: nullAsAbsent(z._default(z.array(CardParameterSchema), [])),
   /** Whether the agent recommends this product. */
-  is_recommended: nullAsAbsent(z.boolean().optional()),
+  is_recommended: nullAsAbsent(z.optional(z.boolean())),
 });
 /** A current product card. */
 export type ProductCard = z.infer<typeof ProductCardSchema>;
@@ -144,21 +145,21 @@ export const AgentMessageSchema = wireObject({
   /** Who the message is for (the user for replies). */
   receiver: ContactPartySchema,
   /** Legacy product recommendations (servers before OpenAPI 0.5.3); may be `[]`. */
-  options: nullAsAbsent(z.array(ProductOptionSchema).optional()),
+  options: nullAsAbsent(z.optional(z.array(ProductOptionSchema))),
   /** Legacy product variants (servers before OpenAPI 0.5.3); may be `[]`. */
-  variants_options: nullAsAbsent(z.array(ProductOptionSchema).optional()),
+  variants_options: nullAsAbsent(z.optional(z.array(ProductOptionSchema))),
   /** Product cards (OpenAPI 0.5.3+), replacing `options` and `variants_options`. */
-  cards: nullAsAbsent(z.array(ProductCardSchema).optional()),
+  cards: nullAsAbsent(z.optional(z.array(ProductCardSchema))),
   /** AI-generated follow-up questions; null or absent on some servers. */
-  followup_suggestions: nullAsAbsent(z.array(z.string()).nullish()),
+  followup_suggestions: nullAsAbsent(z.nullish(z.array(z.string()))),
   /** The agent greeting, when the server includes it (OpenAPI 0.6.0+). */
-  welcome_message: nullAsAbsent(z.string().nullish()),
+  welcome_message: nullAsAbsent(z.nullish(z.string())),
   /** Names of the agent workflows run for this reply (OpenAPI 0.6.0+). */
-  executed_workflows: nullAsAbsent(z.array(z.string()).nullish()),
+  executed_workflows: nullAsAbsent(z.nullish(z.array(z.string()))),
   /** URL associated with the message (SDK 1.2.28+), if any. */
-  url: nullAsAbsent(z.string().nullish()),
+  url: nullAsAbsent(z.nullish(z.string())),
   /** Trace of how the agent produced the reply; present only when trace flags were requested. */
-  trace_info: nullAsAbsent(z.record(z.string(), z.unknown()).nullish()),
+  trace_info: nullAsAbsent(z.nullish(z.record(z.string(), z.unknown()))),
 });
 /** The agent's reply, and any message of a task. */
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
@@ -175,9 +176,9 @@ export const TaskSchema = wireObject({
   /** Task title generated by the server, e.g. `New Task` or `New Conversation`. */
   title: z.string(),
   /** The agent greeting for a new conversation; null or absent on some servers. */
-  welcome_message: nullAsAbsent(z.string().nullish()),
+  welcome_message: nullAsAbsent(z.nullish(z.string())),
   /** AI-generated conversation-starter suggestions; null or absent on some servers. */
-  followup_suggestions: nullAsAbsent(z.array(z.string()).nullish()),
+  followup_suggestions: nullAsAbsent(z.nullish(z.array(z.string()))),
 });
 /** A task. */
 export type Task = z.infer<typeof TaskSchema>;
@@ -185,69 +186,69 @@ export type Task = z.infer<typeof TaskSchema>;
 /** One page of a user's tasks (`ListTasksResponse`); `tasks` may be omitted by the server. */
 export const TaskPageSchema = wireObject({
   /** The tasks on this page; `[]` when the server omits the field. */
-  tasks: nullAsAbsent(z.array(TaskSchema).default([])),
+  tasks: nullAsAbsent(z._default(z.array(TaskSchema), [])),
   /** Total number of tasks the user has, across all pages. */
-  total: z.number().int().nonnegative(),
+  total: z.number().check(z.int(), z.nonnegative()),
   /** The 1-based page number (echo of the request). */
-  page: z.number().int(),
+  page: z.number().check(z.int()),
   /** The page size (echo of the request). */
-  size: z.number().int(),
+  size: z.number().check(z.int()),
 });
 /** One page of a user's tasks. */
 export type TaskPage = z.infer<typeof TaskPageSchema>;
 
 /** Where the user is when sending a message (`Context`). */
-export const MessageContextSchema = z.looseObject({
+export const MessageContextSchema = looseObject({
   /** URL of the page or product the user is looking at. */
-  url: z.string().nullish(),
+  url: z.nullish(z.string()),
   /** Free-form lead/customer details, e.g. `{ customer_type: 'residential' }`. */
-  lead_details: z.record(z.string(), z.unknown()).nullish(),
+  lead_details: z.nullish(z.record(z.string(), z.unknown())),
   /** The greeting shown to the user before this message (OpenAPI 0.6.0+). */
-  welcome_message: z.string().nullish(),
+  welcome_message: z.nullish(z.string()),
 });
 /** Where the user is when sending a message. */
 export type MessageContext = z.infer<typeof MessageContextSchema>;
 
 /** Origin of a task (`RecordOriginType`, SDK ≥1.2.17). */
-export const TaskOriginTypeSchema = z.string().min(1);
+export const TaskOriginTypeSchema = z.string().check(z.minLength(1));
 
 /** Arguments of `createTask` (and the POST body). */
-export const CreateTaskRequestSchema = z.looseObject({
+export const CreateTaskRequestSchema = looseObject({
   /** Your identifier for the end user who owns the task. */
   user_id: Id,
   /** Where the task comes from (`RecordOriginType`, e.g. `web-widget`); required by SDK 1.2.17+. */
-  task_origin_type: TaskOriginTypeSchema.optional(),
+  task_origin_type: z.optional(TaskOriginTypeSchema),
   /** Which agent, version or tag should handle the task (SDK 1.2.42+). */
-  agent: z
-    .looseObject({
+  agent: z.optional(
+    looseObject({
       /** Id of the agent to use. */
-      agent_id: z.string().optional(),
+      agent_id: z.optional(z.string()),
       /** Id of a specific agent version. */
-      version_id: z.string().optional(),
+      version_id: z.optional(z.string()),
       /** Tag of an agent version, instead of `version_id`. */
-      version_tag: z.string().optional(),
+      version_tag: z.optional(z.string()),
       /** Agent bundle-mode flag (`AgentMetadata.bundle_mode`; its effect is not documented). */
-      bundle_mode: z.boolean().optional(),
-    })
-    .optional(),
-}).refine(isJsonEncodable, ENCODABLE);
+      bundle_mode: z.optional(z.boolean()),
+    }),
+  ),
+}).check(z.refine(isJsonEncodable, ENCODABLE));
 /** Arguments of `createTask`. */
 export type CreateTaskRequest = z.input<typeof CreateTaskRequestSchema>;
 
 /** Arguments of `listTasks`: `page` is 1-based (default 1), `size` default 10. */
-export const ListTasksRequestSchema = z.object({
+export const ListTasksRequestSchema = object({
   /** The end user whose tasks are listed. */
   user_id: Id,
   /** 1-based page number (server default 1). */
-  page: z.number().int().min(1).optional(),
+  page: z.optional(z.number().check(z.int(), z.gte(1))),
   /** Number of tasks per page, 1–1000 (server default 10). */
-  size: z.number().int().min(1).max(1000).optional(),
+  size: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
 });
 /** Arguments of `listTasks`. */
 export type ListTasksRequest = z.input<typeof ListTasksRequestSchema>;
 
 /** Arguments of `listAllTasks`: the page size to walk with (default 10). */
-export const ListAllTasksRequestSchema = ListTasksRequestSchema.omit({ page: true });
+export const ListAllTasksRequestSchema = z.omit(ListTasksRequestSchema, { page: true });
 /** Arguments of `listAllTasks`. */
 export type ListAllTasksRequest = z.input<typeof ListAllTasksRequestSchema>;
 
@@ -260,21 +261,21 @@ export const TaskIdSchema = TaskId;
  * in `lib/internal/validate-args.ts`), so that a message is stringified once, not twice.
  * @internal
  */
-export const SendMessageFieldsSchema = z.looseObject({
+export const SendMessageFieldsSchema = looseObject({
   /** Id of the task (conversation) the message belongs to. */
   task_id: TaskId,
   /** The user's message; must contain something other than white space. */
-  text: z.string().refine((s) => s.trim().length > 0, 'must not be empty'),
+  text: z.string().check(z.refine((s) => s.trim().length > 0, 'must not be empty')),
   /** Where the user is (page URL, lead details); optional. */
-  context: MessageContextSchema.nullish(),
+  context: z.nullish(MessageContextSchema),
   /** Free-form custom variables passed to the agent (SDK 1.2.28+). */
-  agent_variables: z.record(z.string(), z.unknown()).optional(),
+  agent_variables: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /**
  * A user message (`SubmitMessageRequest`): the REST body and the WebSocket client frame alike.
  * `text` must contain something other than white space, and the message must be JSON-encodable.
  */
-export const SendMessageRequestSchema = SendMessageFieldsSchema.refine(isJsonEncodable, ENCODABLE);
+export const SendMessageRequestSchema = SendMessageFieldsSchema.check(z.refine(isJsonEncodable, ENCODABLE));
 /** A user message. */
 export type SendMessageRequest = z.input<typeof SendMessageRequestSchema>;

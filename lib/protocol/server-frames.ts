@@ -6,71 +6,75 @@
  *
  * @packageDocumentation
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { looseObject } from '../internal/jit-object.js';
 import { AuiProtocolError } from '../errors.js';
 import { ApplicationErrorBodySchema, type ApplicationErrorBody } from './error-bodies.js';
 import { AgentMessageSchema, type AgentMessage } from './rest.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
-import { toAuiIssues } from '../internal/zod-issues.js';
+import { safeParseWire } from '../internal/zod-issues.js';
 
 /** The event name of a streaming text update. */
 export const TEXT_UPDATE_EVENT = 'thread-message-text-content-updated';
+
+/** Execution details of an A1 update's scope. */
+const ScopeDataSchema = wireObject({
+  /** Execution status: `SUCCESS`, `FAILED` or `PENDING`. */
+  status: nullAsAbsent(z.optional(z.string())),
+});
+
+/** Ids of an A1 update's scope that correlate the update with its message and task. */
+const ScopeContextSchema = wireObject({
+  /** Id of the agent message being streamed. */
+  message_id: nullAsAbsent(z.optional(z.string())),
+  /** Id of the task (conversation) the turn belongs to. */
+  task_id: nullAsAbsent(z.optional(z.string())),
+  /** Id of the interaction (turn) on the server. */
+  interaction_id: nullAsAbsent(z.optional(z.string())),
+  /** Server pillar that handled the turn (value not documented; starts with `WORK`). */
+  pillar: nullAsAbsent(z.optional(z.string())),
+});
+
+/** What produced an A1 update and for which message and task. */
+const ScopeSchema = wireObject({
+  /** Kind of execution that produced the text: `LLM_ACTIVATION_EXECUTION`. */
+  type: nullAsAbsent(z.optional(z.string())),
+  /** Execution details. */
+  data: nullAsAbsent(z.optional(ScopeDataSchema)),
+  /** Ids that correlate the update with its message and task. */
+  context: nullAsAbsent(z.optional(ScopeContextSchema)),
+});
 
 /** Text update, shape A1 (G0 / AsyncAPI `StreamingUpdatePayload`). */
 export const TextUpdateA1Schema = wireObject({
   /** The channel the event was published on. */
   channel: wireObject({
     /** Transport of the channel: `WEBSOCKET`. */
-    type: nullAsAbsent(z.string().optional()),
+    type: nullAsAbsent(z.optional(z.string())),
     /** Unique channel identifier (a UUID in the examples). */
-    channel_name: nullAsAbsent(z.string().optional()),
+    channel_name: nullAsAbsent(z.optional(z.string())),
     /** Always `thread-message-text-content-updated` ({@link TEXT_UPDATE_EVENT}). */
     event_name: z.literal(TEXT_UPDATE_EVENT),
   }),
   /** What produced the update and for which message and task; optional. */
-  scope: nullAsAbsent(
-    wireObject({
-      /** Kind of execution that produced the text: `LLM_ACTIVATION_EXECUTION`. */
-      type: nullAsAbsent(z.string().optional()),
-      /** Execution details. */
-      data: nullAsAbsent(
-        wireObject({
-          /** Execution status: `SUCCESS`, `FAILED` or `PENDING`. */
-          status: nullAsAbsent(z.string().optional()),
-        }).optional(),
-      ),
-      /** Ids that correlate the update with its message and task. */
-      context: nullAsAbsent(
-        wireObject({
-          /** Id of the agent message being streamed. */
-          message_id: nullAsAbsent(z.string().optional()),
-          /** Id of the task (conversation) the turn belongs to. */
-          task_id: nullAsAbsent(z.string().optional()),
-          /** Id of the interaction (turn) on the server. */
-          interaction_id: nullAsAbsent(z.string().optional()),
-          /** Server pillar that handled the turn (value not documented; starts with `WORK`). */
-          pillar: nullAsAbsent(z.string().optional()),
-        }).optional(),
-      ),
-    }).optional(),
-  ),
+  scope: nullAsAbsent(z.optional(ScopeSchema)),
   /** The update's payload. */
-  data: z.looseObject({
+  data: looseObject({
     /** Streamed reply text: the whole text so far or only the new part, depending on the server. */
     text: z.string(),
   }),
   /** When the update was sent (date-time string); optional. */
-  timestamp: nullAsAbsent(z.string().optional()),
+  timestamp: nullAsAbsent(z.optional(z.string())),
 });
 /** Text update, shape A1. */
 export type TextUpdateA1 = z.infer<typeof TextUpdateA1Schema>;
 
 /** Text update, shape A2 (G1 `/messaging-api/websocket`). */
-export const TextUpdateA2Schema = z.looseObject({
+export const TextUpdateA2Schema = looseObject({
   /** Always `thread-message-text-content-updated` ({@link TEXT_UPDATE_EVENT}). */
   event: z.literal(TEXT_UPDATE_EVENT),
   /** The update's payload. */
-  data: z.looseObject({
+  data: looseObject({
     /** Streamed reply text: the whole text so far (G1) or only the new part, depending on the server. */
     text: z.string(),
   }),
@@ -124,12 +128,12 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `schema` applied to `value`; a mismatch is an {@link AuiProtocolError} naming the frame (`raw` as its body). */
-function parsed<S extends z.ZodType>(schema: S, value: unknown, raw: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(value);
+function parsed<S extends z.core.$ZodType>(schema: S, value: unknown, raw: unknown, what: string): z.output<S> {
+  const result = safeParseWire(schema, value);
   if (result.success) return result.data;
-  throw new AuiProtocolError(`Invalid ${what} frame: ${result.error.issues[0]?.message ?? 'schema mismatch'}`, {
+  throw new AuiProtocolError(`Invalid ${what} frame: ${result.issues[0]?.message ?? 'schema mismatch'}`, {
     body: raw,
-    issues: toAuiIssues(result.error),
+    issues: result.issues,
   });
 }
 

@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { nullAsAbsent, wireObject } from '../../lib/internal/null-as-absent';
 
 const Card = wireObject({
   id: z.string(),
-  category: nullAsAbsent(z.string().optional()),
-  note: nullAsAbsent(z.string().nullish()),
-  parameters: nullAsAbsent(z.array(z.string()).default([])),
-  value: z.unknown().optional(),
+  category: nullAsAbsent(z.optional(z.string())),
+  note: nullAsAbsent(z.nullish(z.string())),
+  parameters: nullAsAbsent(z._default(z.array(z.string()), [])),
+  value: z.optional(z.unknown()),
 });
 
 describe('nullAsAbsent + wireObject', () => {

@@ -3,6 +3,7 @@ import { AuiValidationError } from '../../lib/errors';
 import { refusal } from '../helpers/refusal';
 import { encodeUserMessage, encodeUserMessageFrame, UserMessageFrameSchema } from '../../lib/protocol/client-frames';
 import { FRAME_USER_MESSAGE } from '../helpers/fixtures';
+import { safeParseWire } from '../../lib/internal/zod-issues';
 
 describe('user message frame', () => {
   it('parses the documented frame (with context) unchanged', () => {
@@ -62,7 +63,7 @@ describe('encodeUserMessage (validated by UserMessageFrameSchema, encoded once)'
     let accepted = 0;
     fc.assert(
       fc.property(sendRequest, (request) => {
-        const schema = UserMessageFrameSchema.safeParse(request);
+        const schema = safeParseWire(UserMessageFrameSchema, request);
         let encoded: ReturnType<typeof encodeUserMessage> | undefined;
         let error: unknown;
         try {
@@ -72,7 +73,7 @@ describe('encodeUserMessage (validated by UserMessageFrameSchema, encoded once)'
         }
         if (!schema.success) {
           expect(error).toBeInstanceOf(AuiValidationError);
-          expect((error as AuiValidationError).issues).toEqual(schema.error.issues.map((i) => ({ path: i.path, message: i.message, code: i.code })));
+          expect((error as AuiValidationError).issues).toEqual(schema.issues);
           return;
         }
         accepted++;

@@ -4,8 +4,14 @@ import {
   ErrorBodySchema,
   ErrorsListBodySchema,
   summarizeErrorBody,
+  type ApplicationErrorBody,
+  type DetailErrorBody,
+  type ErrorBody,
+  type ErrorsListBody,
+  type ValidationItem,
 } from '../../lib/protocol/error-bodies';
 import * as F from '../helpers/fixtures';
+import type { Equal } from '../helpers/type-equal';
 
 describe('error body schemas', () => {
   it.each([
@@ -70,5 +76,23 @@ describe('summarizeErrorBody', () => {
     ['errors list with status_code null', { status_code: null, errors: ['Unauthorized'] }, { message: 'Unauthorized' }],
   ])('%s', (_name, body, summary) => {
     expect(summarizeErrorBody(body)).toEqual(summary);
+  });
+});
+
+type PinnedItem = { loc: Array<string | number>; msg: string; type?: string | undefined; [key: string]: unknown };
+type PinnedDetail = { detail: string | PinnedItem[]; [key: string]: unknown };
+type PinnedErrorsList = { status_code?: number | undefined; errors: Array<string | PinnedItem>; [key: string]: unknown };
+type PinnedApplication = { status_code: number; description?: string | undefined; message?: string | undefined; extra_data?: Record<string, unknown> | null | undefined; [key: string]: unknown };
+
+describe('inferred types (pinned)', () => {
+  it('stay exactly as written out above (checked by the compiler)', () => {
+    const pinned: Array<true> = [
+      true satisfies Equal<ValidationItem, PinnedItem>,
+      true satisfies Equal<DetailErrorBody, PinnedDetail>,
+      true satisfies Equal<ErrorsListBody, PinnedErrorsList>,
+      true satisfies Equal<ApplicationErrorBody, PinnedApplication>,
+      true satisfies Equal<ErrorBody, PinnedDetail | PinnedErrorsList | PinnedApplication>,
+    ];
+    expect(pinned).toHaveLength(5);
   });
 });

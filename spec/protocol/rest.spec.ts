@@ -11,9 +11,10 @@ import {
   TaskSchema,
 } from '../../lib/protocol/rest';
 import fc from 'fast-check';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { AgentMessage, CreateTaskRequest, ListTasksRequest, MessageContext, SendMessageFieldsSchema, SendMessageRequest, Task, TaskPage } from '../../lib/protocol/rest';
 import * as F from '../helpers/fixtures';
+import type { Equal } from '../helpers/type-equal';
 
 /**
  * What the schemas output for a server value: every member sent as `null` left out (FastAPI writes
@@ -238,19 +239,6 @@ describe('REST request schemas', () => {
     expect(SendMessageRequestSchema.safeParse({ task_id: 't', text: 'hi', context: { lead_details: 'x' } }).success).toBe(false);
   });
 });
-
-/**
- * `true` only when A and B are the same type (optional members, `undefined`, index signatures and all).
- * The identity test alone takes `a?: T` for `a?: T | undefined`; assignability both ways (under
- * exactOptionalPropertyTypes) tells them apart.
- */
-type Equal<A, B> = [A] extends [B]
-  ? [B] extends [A]
-    ? (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2)
-      ? true
-      : false
-    : false
-  : false;
 
 /**
  * The inferred types, written out: a schema change that alters one of them fails to compile (`npm test`

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type * as z from 'zod/mini';
 import { AuiProtocolError } from '../../lib/errors.js';
 import {
   ErrorFrameSchema,
@@ -9,7 +10,11 @@ import {
   parseFrameJson,
   parseServerFrame,
   textUpdateText,
+  type ErrorFrame,
+  type TextUpdateA1,
+  type TextUpdateA2,
 } from '../../lib/protocol/server-frames.js';
+import type { Equal } from '../helpers/type-equal';
 import {
   ERROR_400_MODERATION,
   ERROR_500,
@@ -241,5 +246,43 @@ describe('parseFrameJson / parseServerFrame', () => {
       expect((e as AuiProtocolError).message).toBe('Frame is not valid JSON');
     }
     expect.assertions(3);
+  });
+});
+
+describe('messages of a frame that fails its schema (zod/mini, no locale: the library writes them)', () => {
+  it.each([
+    ['final message', { type: 'final_message', data: { id: 1 } }, 'Invalid final message frame: Invalid input: expected string, received number', ['id']],
+    ['error frame', { status_code: '500' }, 'Invalid error frame: Invalid input: expected number, received string', ['status_code']],
+    ['A2 text update', { event: TEXT_UPDATE_EVENT, data: { text: null } }, 'Invalid text update frame: Invalid input: expected string, received null', ['data', 'text']],
+    ['A1 text update', { channel: { event_name: TEXT_UPDATE_EVENT }, data: [] }, 'Invalid text update frame: Invalid input: expected object, received array', ['data']],
+  ])('%s: what was expected and what came, with the issue code', (_label, raw, message, path) => {
+    let error: unknown;
+    try {
+      classifyServerFrame(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AuiProtocolError);
+    expect((error as AuiProtocolError).message).toBe(message);
+    expect((error as AuiProtocolError).issues?.[0]).toEqual({ path, message: message.replace(/^Invalid [a-z ]+ frame: /, ''), code: 'invalid_type' });
+  });
+});
+
+type PinnedChannel = { type?: string | undefined; channel_name?: string | undefined; event_name: typeof TEXT_UPDATE_EVENT; [key: string]: unknown };
+type PinnedContext = { message_id?: string | undefined; task_id?: string | undefined; interaction_id?: string | undefined; pillar?: string | undefined; [key: string]: unknown };
+type PinnedScope = { type?: string | undefined; data?: { status?: string | undefined; [key: string]: unknown } | undefined; context?: PinnedContext | undefined; [key: string]: unknown };
+type PinnedA1 = { channel: PinnedChannel; scope?: PinnedScope | undefined; data: { text: string; [key: string]: unknown }; timestamp?: string | undefined; [key: string]: unknown };
+type PinnedA2 = { event: typeof TEXT_UPDATE_EVENT; data: { text: string; [key: string]: unknown }; [key: string]: unknown };
+type PinnedErrorFrame = { status_code: number; description?: string | undefined; message?: string | undefined; extra_data?: Record<string, unknown> | null | undefined; [key: string]: unknown };
+
+describe('inferred types (pinned)', () => {
+  it('stay exactly as written out above (checked by the compiler)', () => {
+    const pinned: Array<true> = [
+      true satisfies Equal<TextUpdateA1, PinnedA1>,
+      true satisfies Equal<z.input<typeof TextUpdateA1Schema>, PinnedA1>,
+      true satisfies Equal<TextUpdateA2, PinnedA2>,
+      true satisfies Equal<ErrorFrame, PinnedErrorFrame>,
+    ];
+    expect(pinned).toHaveLength(4);
   });
 });

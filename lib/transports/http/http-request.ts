@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { catchError, defer, map, mergeMap, of, throwError, timeout, type Observable, type SchedulerLike } from 'rxjs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AuiValidationError } from '../../errors.js';
 import { keyTimeoutError, type ApiKeyReader } from '../../internal/api-key.js';
 import { fetchObservable, type FetchedResponse } from './fetch-observable.js';
@@ -51,7 +51,7 @@ export interface HttpRequestSpec<T> {
   /** JSON body (sent with `content-type: application/json`). */
   readonly body?: unknown;
   /** Schema of the 2xx body. */
-  readonly schema: z.ZodType<T>;
+  readonly schema: z.core.$ZodType<T>;
   /** The task concerned, copied to errors. */
   readonly taskId?: string;
 }

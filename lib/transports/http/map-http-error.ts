@@ -9,12 +9,12 @@
  *
  * @packageDocumentation
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AuiError } from '../../errors.js';
 import { isAuiError } from '../../errors.js';
 import { failureError } from '../../failure-error.js';
 import { clip, createAuiError, MAX_QUOTED_CHARS, type FailureContext } from '../../failure-policy.js';
-import { describeIssue, toAuiIssues } from '../../internal/zod-issues.js';
+import { describeIssue, safeParseWire } from '../../internal/zod-issues.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** What the mapping needs to know about the request an outcome belongs to. */
@@ -95,7 +95,7 @@ export function mapHttpError(response: HttpResponseFacts, ctx: HttpErrorContext)
  * Maps a 2xx body that is not JSON, or fails `schema`, to an {@link AuiProtocolError} carrying
  * the zod `issues`; returns the parsed value otherwise.
  */
-export function decodeHttpBody<T>(response: HttpResponseFacts, schema: z.ZodType<T>, ctx: HttpErrorContext): T {
+export function decodeHttpBody<T>(response: HttpResponseFacts, schema: z.core.$ZodType<T>, ctx: HttpErrorContext): T {
   const line = statusLine(response.status, response.statusText);
   let raw: unknown;
   try {
@@ -105,9 +105,9 @@ export function decodeHttpBody<T>(response: HttpResponseFacts, schema: z.ZodType
     const what = response.text.trim() === '' ? 'response body is empty' : 'response body is not JSON';
     throw createAuiError('protocol', `${line}: ${what} ${where(ctx)}`, { status: response.status, body, cause }, ctx);
   }
-  const result = schema.safeParse(raw);
+  const result = safeParseWire(schema, raw);
   if (result.success) return result.data;
-  const issues = toAuiIssues(result.error);
+  const issues = result.issues;
   const first = issues[0];
   const hint = first ? describeIssue(first) : 'schema mismatch';
   throw createAuiError('protocol', `${line}: unexpected response body, ${clip(hint)} ${where(ctx)}`, { status: response.status, body: raw, issues }, ctx);
