@@ -4,11 +4,14 @@
  */
 // first: it loads the JIT compiler, which Angular's partially compiled packages need as they load
 import { configureTestBed } from './helpers/test-bed';
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom } from 'rxjs';
 import { AUI_CLIENT } from '../../lib/angular/provide-aui-client';
 import { AUI_TESTING_API_KEY, AUI_TESTING_BASE_URL, provideAuiTesting } from '../../lib/angular/provide-aui-testing';
+import { withHttpClient } from '../../lib/angular/with-http-client';
 import { FakeFetch } from '../../lib/testing/fake-fetch';
 import { MockWebSocket } from '../../lib/testing/mock-web-socket';
 import { createTestScheduler } from '../helpers/marble-scheduler';
@@ -62,6 +65,14 @@ describe('provideAuiTesting', () => {
     expect(TestBed.inject(FakeFetch)).toBe(fake);
     await firstValueFrom(TestBed.inject(AUI_CLIENT).getTask(TASK.id));
     expect(fake.lastCall?.url.startsWith('https://other.test/')).toBe(true);
+  });
+
+  it('passes features on: withHttpClient() with provideHttpClientTesting() sends REST through HttpClient', async () => {
+    configureTestBed([provideHttpClient(), provideHttpClientTesting(), provideAuiTesting({}, withHttpClient())]);
+    const task = firstValueFrom(TestBed.inject(AUI_CLIENT).getTask(TASK.id));
+    TestBed.inject(HttpTestingController).expectOne(`${AUI_TESTING_BASE_URL}/api/v1/external/tasks/${TASK.id}`).flush(JSON.stringify(TASK));
+    await expect(task).resolves.toMatchObject({ id: TASK.id });
+    expect(TestBed.inject(FakeFetch).calls).toEqual([]);
   });
 
   it('gives each injector its own FakeFetch and client, closed with that injector', () => {
