@@ -3,6 +3,8 @@
  * the client is created lazily in the injection context, once per environment injector, and closed
  * (its sockets with 1000, its running turns with AuiConnectionError) when that injector is destroyed.
  */
+// first: it loads the JIT compiler, which Angular's partially compiled packages need as they load
+import { configureTestBed } from './helpers/test-bed';
 import { EnvironmentInjector, InjectionToken, Injector, createEnvironmentInjector, inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { StreamEvent } from '../../lib/stream-event';
@@ -10,7 +12,6 @@ import { AuiClient } from '../../lib/client';
 import { AuiConnectionError, AuiValidationError } from '../../lib/errors';
 import { AUI_CLIENT, injectAuiClient, provideAuiClient, type AuiClientFeature } from '../../lib/angular/provide-aui-client';
 import { MockWebSocket } from '../../lib/testing/mock-web-socket';
-import { configureTestBed } from './helpers/test-bed';
 
 const BASE_URL = 'https://aui.example';
 
