@@ -275,14 +275,19 @@ async function main() {
     // 2. a 1011 after two frames: retried, restarted in place
     upstream.failNextTurn({ type: 'close', code: 1011, afterFrames: 2 });
     const turnsBefore = upstream.stats.turns;
+    await page.evaluate(() => (window.__replyTexts.length = 0));
     await ask(page, Q2);
     await waitChat(page, 'ready', 4);
     const two = await readChat(page);
     const reply2 = two.messages[3];
+    // The reply as the page showed it: partial texts of this reply, in order; the restart shows as a
+    // text shorter than the one before it (the first attempt's words, then the retry from the start).
+    const partial2 = two.replyTexts.filter((t) => agentReplyText(Q2).startsWith(t) && t.length < agentReplyText(Q2).length);
+    const restarted = partial2.some((t, i) => i > 0 && t.length < (partial2[i - 1]?.length ?? 0));
     check(
       '1011: retried, the reply restarts in place and ends with the server text (no duplicated text)',
-      two.messages.length === 4 && reply2?.text === agentReplyText(Q2) && two.error === '' && upstream.stats.turns - turnsBefore === 2,
-      `turns upstream ${upstream.stats.turns - turnsBefore}, error ${json(two.error)}, reply ${json(reply2?.text)}`,
+      two.messages.length === 4 && reply2?.text === agentReplyText(Q2) && two.error === '' && upstream.stats.turns - turnsBefore === 2 && restarted,
+      `turns upstream ${upstream.stats.turns - turnsBefore}, restart seen in the page: ${restarted}, error ${json(two.error)}, reply ${json(reply2?.text)}`,
     );
 
     // 3. alice reopens her chat by its link: the task's history is loaded (as the server keeps it: the
