@@ -236,7 +236,13 @@ async function main() {
   web = await startWeb();
   tap = await startTap(web.address().port);
 
-  const { chromium } = createRequire(join(repo, 'package.json'))('playwright-core');
+  let chromium;
+  try {
+    ({ chromium } = createRequire(join(repo, 'package.json'))('playwright-core'));
+  } catch (error) {
+    check('playwright-core present', false, `${error.message} (a devDependency of aui-rx: run npm ci at the repository root)`);
+    return;
+  }
   userDataDir = mkdtempSync(join(tmpdir(), 'aui-rx-ng-e2e-'));
   context = await withTimeout(
     chromium.launchPersistentContext(userDataDir, {
