@@ -134,7 +134,15 @@ export function httpClientFetch(http: HttpClient, options: HttpClientFetchOption
               },
               cancel: () => finish(),
             });
-        resolve(new Response(stream, { status: head.status, statusText: head.statusText ?? '', headers: responseHeaders(head.headers) }));
+        let response: Response;
+        try {
+          response = new Response(stream, { status: head.status, statusText: head.statusText ?? '', headers: responseHeaders(head.headers) });
+        } catch (cause) {
+          body = undefined; // a status text the runtime refuses: no response to stream into
+          fail(cause);
+          return;
+        }
+        resolve(response);
         if (nullBody) finish();
       };
       const push = (text: string): void => {
