@@ -2,7 +2,7 @@
 // prints a table per scenario with ratios to the reference, writes bench/results/latest.json (and
 // latest.md, the same tables in Markdown).
 //
-//   node bench/run.mjs [--quick] [--only bulk,relay,latency,memory,accumulate,bundle] [--reps N] [--out FILE] [--deadline SECONDS]
+//   node bench/run.mjs [--quick] [--only bulk,relay,latency,memory,accumulate,bundle,aui-relay] [--reps N] [--out FILE] [--deadline SECONDS]
 //
 // --quick: fewer frames, turns and reps (a smoke run); its results go to bench/results/quick.json
 // unless --out says otherwise. --only merges the scenarios it runs into the existing results file.
@@ -22,8 +22,9 @@ import * as latency from './scenarios/latency.mjs';
 import * as memory from './scenarios/memory.mjs';
 import * as accumulate from './scenarios/accumulate.mjs';
 import * as bundle from './scenarios/bundle.mjs';
+import * as auiRelay from './scenarios/aui-relay.mjs';
 
-const SCENARIOS = [bulk, relay, latency, memory, accumulate, bundle];
+const SCENARIOS = [bulk, relay, latency, memory, accumulate, bundle, auiRelay];
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const SERVER = here('./server.mjs');
 const CLIENT = here('./client.mjs');
