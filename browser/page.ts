@@ -18,10 +18,10 @@ import { type Observable, type Subscription, defer, of, retry, switchMap, tap } 
 
 /** What the test passes in. */
 export interface PageConfig {
-  /** REST base URL of the fake server. */
+  /** REST base URL of the fake server, or of an aui-rx/relay (relative, e.g. `/aui`, resolved against the page). */
   readonly baseUrl: string;
-  /** The key (FakeAuiServer's fake key, or a wrong one for the 1008 scenario). */
-  readonly apiKey: string;
+  /** The key (FakeAuiServer's fake key, or a wrong one for the 1008 scenario); none behind a relay. */
+  readonly apiKey?: string;
   /** The user's message. */
   readonly question: string;
   /** Stream into this task instead of creating one over REST (used with a wrong key). */
@@ -175,7 +175,9 @@ function onEvent(event: StreamEvent): void {
 
 /** Runs the page: task → stream → DOM. Returns the subscription (the test never needs it). */
 export function run(config: PageConfig): Subscription {
-  const client = new AuiClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, timeouts: { connectMs: 5_000, idleMs: 10_000, requestMs: 10_000 } });
+  const timeouts = { connectMs: 5_000, idleMs: 10_000, requestMs: 10_000 };
+  // Behind a relay the page holds no key at all: no header, no query parameter.
+  const client = config.apiKey === undefined ? new AuiClient({ baseUrl: config.baseUrl, timeouts }) : new AuiClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, timeouts });
   client.connectionState$.subscribe((state) => {
     result.states.push(state);
     const el = $('state');

@@ -8,11 +8,16 @@
 //      ok (DOM text equals the server's reply; screenshot → docs/browser.png), 1011 mid-turn (retried
 //      by retryOn1011, the DOM ends with the right text, the server saw 2 turns), and a wrong key
 //      (close 1008: failFastOn1008 stops it even under a downstream retry(2); 1 connection; the page
-//      shows an authentication error).
+//      shows an authentication error);
+//   5. behind aui-rx/relay (dist/esm/relay): the page is served next to the relay (one origin, the
+//      user in a cookie), with no key and the relative baseUrl '/aui': it streams a reply through the
+//      relay, no byte of the key is in the page's requests, its WebSocket URL or anything it received
+//      (a TCP tap in front of the server), and another user's task is refused (403, close 1008).
 // Everything runs under one deadline and is closed in `finally`. Prints PASS/FAIL lines; exits 1 on failure.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { connect, createServer as createNetServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +38,9 @@ const results = [];
 const secrets = new Set([WRONG_KEY]);
 let server;
 let staticServer;
+let relay;
+let relayServer;
+let tap;
 let context;
 let userDataDir;
 
@@ -89,25 +97,65 @@ async function bundlePage() {
   return { code: result.outputFiles[0].text, inputs, parts, gzipBytes };
 }
 
-function startStatic(files) {
-  const srv = createServer((req, res) => {
+/** Serves `files`; with `relay`, the relay takes its paths (and upgrades) first and the page sets the user's cookie. */
+function startStatic(files, relay) {
+  const serveFile = (req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const file = files[path === '/' ? '/index.html' : path];
     if (!file) {
       res.writeHead(path === '/favicon.ico' ? 204 : 404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
-  });
+    const cookie = relay && file.type.startsWith('text/html') ? { 'set-cookie': 'aui_user=browser-user; Path=/; SameSite=Strict; HttpOnly' } : {};
+    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store', ...cookie }).end(file.body);
+  };
+  const srv = createServer(relay ? (req, res) => relay.handler(req, res, () => serveFile(req, res)) : serveFile);
+  if (relay) srv.on('upgrade', (req, socket, head) => relay.upgrade(req, socket, head) || socket.destroy());
   return new Promise((resolvePromise, reject) => {
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => resolvePromise(srv));
   });
 }
 
+/** A TCP proxy to `port` that keeps every byte in both directions (what the browser sent and received). */
+function startTap(port) {
+  const bytes = [];
+  const sockets = new Set();
+  const srv = createNetServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (d) => bytes.push(d));
+    upstream.on('data', (d) => bytes.push(d));
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => sockets.delete(client));
+    upstream.on('close', () => sockets.delete(upstream));
+  });
+  return new Promise((resolvePromise, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () =>
+      resolvePromise({
+        port: srv.address().port,
+        text: () => Buffer.concat(bytes).toString('latin1'),
+        close: () => new Promise((r) => {
+          for (const s of sockets) s.destroy();
+          srv.close(() => r());
+        }),
+      }),
+    );
+  });
+}
+
+/** The `aui_user` cookie of a request: the user of the relay in this test. */
+function cookieUser(req) {
+  return /(?:^|;\s*)aui_user=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+}
+
 /** Opens the page with `config`, waits until it reports done; returns its result, DOM texts and logs. */
-async function runPage(origin, config, { screenshot } = {}) {
+async function runPage(origin, config, { screenshot, observe } = {}) {
   const page = await context.newPage();
+  observe?.(page);
   const logs = [];
   page.on('console', (msg) => logs.push(`console.${msg.type()}: ${msg.text()}`));
   page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
@@ -243,6 +291,53 @@ async function main() {
   const re = r1008.result?.restError;
   check('1008: REST with the wrong key is AuiAuthenticationError 401 in the browser (CORS exposes the answer)', re?.kind === 'authentication' && re.status === 401, `${re?.name} status=${re?.status}`);
   if (!pass1008) printLogs(r1008.logs);
+
+  // 5. behind aui-rx/relay: the page and the relay on one origin, no key in the page, baseUrl '/aui'
+  const { createAuiRelay } = await import(pathToFileURL(join(root, 'dist/esm/relay/index.js')).href);
+  server.reset();
+  relay = createAuiRelay({ apiKey: server.apiKey, baseUrl: server.baseUrl, basePath: '/aui', authorize: cookieUser });
+  relayServer = await startStatic(
+    {
+      '/index.html': { type: 'text/html; charset=utf-8', body: readFileSync(join(here, 'index.html')) },
+      '/page.js': { type: 'text/javascript; charset=utf-8', body: bundle.code },
+    },
+    relay,
+  );
+  tap = await startTap(relayServer.address().port);
+  const relayOrigin = `http://127.0.0.1:${tap.port}`;
+  const seen = [];
+  const observe = (page) => {
+    page.on('request', (request) => seen.push(`${request.method()} ${request.url()} ${json(request.headers())}`));
+    page.on('websocket', (ws) => seen.push(`WS ${ws.url()}`));
+  };
+  const viaRelay = await runPage(relayOrigin, { baseUrl: '/aui', question: QUESTION }, { observe });
+  const passRelay = check(
+    'relay: a page with no key and baseUrl /aui streams through aui-rx/relay, DOM text equals the server reply',
+    viaRelay.result?.ok === true && viaRelay.dom?.reply === expected && viaRelay.result.textEvents >= 2 && server.stats.turns === 1 && server.stats.connections === 1,
+    viaRelay.failure ?? `${viaRelay.result?.textEvents} text events, stats ${json(server.stats)}${viaRelay.dom?.reply === expected ? '' : `, DOM: ${json(viaRelay.dom?.reply)}`}`,
+  );
+  if (!passRelay) printLogs(viaRelay.logs);
+  const wsSeen = seen.filter((line) => line.startsWith('WS '));
+  // The page's requests carry neither the key nor its parameter or header; the bytes (page.js holds those
+  // names as constants of the library) never the key in any form.
+  const keyForms = [server.apiKey, encodeURIComponent(server.apiKey)].map((k) => k.toLowerCase());
+  const hasKey = (text) => keyForms.some((k) => text.toLowerCase().includes(k));
+  const leaks = [...seen.filter((line) => /network_api_key|x-network-api-key/i.test(line) || hasKey(line)), ...(hasKey(tap.text()) ? ['tapped bytes'] : [])];
+  check(
+    'relay: no key in the page (requests, WebSocket URL, every byte sent or received); the relay added it upstream',
+    wsSeen.length === 1 && /^WS ws:\/\/127\.0\.0\.1:\d+\/aui\/api\/v1\/external\/session$/.test(wsSeen[0]) && leaks.length === 0 && tap.text().length > 0 &&
+      server.requests.length > 0 && server.requests.every((r) => r.headers['x-network-api-key'] === server.apiKey),
+    `${seen.length} requests seen, WebSocket ${redact(wsSeen.join(', '))}, ${leaks.length} with a key, ${tap.text().length} bytes tapped`,
+  );
+  const foreign = server.store.createTask('someone-else', server.apiKey);
+  const turnsBefore = server.stats.turns;
+  const rForeign = await runPage(relayOrigin, { baseUrl: '/aui', question: QUESTION, taskId: foreign.id });
+  const fe = rForeign.result?.error;
+  check(
+    "relay: another user's task is refused on the socket (403, close 1008), never forwarded",
+    rForeign.result?.done === true && fe?.kind === 'authentication' && fe.status === 403 && fe.closeCode === 1008 && server.stats.turns === turnsBefore,
+    rForeign.failure ?? `${fe?.name} status=${fe?.status} closeCode=${fe?.closeCode}; stats ${json(server.stats)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,6 +347,9 @@ async function cleanup() {
     ['browser', () => context?.close()],
     ['FakeAuiServer', () => server?.stop()],
     ['static server', () => staticServer && new Promise((r) => { staticServer.closeAllConnections?.(); staticServer.close(() => r()); })],
+    ['relay', () => relay?.close()],
+    ['tap', () => tap?.close()],
+    ['relay server', () => relayServer && new Promise((r) => { relayServer.closeAllConnections?.(); relayServer.close(() => r()); })],
   ];
   for (const [name, step] of steps) {
     try {
