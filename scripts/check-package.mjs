@@ -7,7 +7,13 @@
 //      (a) require('aui-rx') + require('aui-rx/testing') create a task and stream a turn from FakeAuiServer,
 //      (b) the same with import(),
 //      (c) rxjs inside the installed aui-rx resolves to the consumer's copy (no nested rxjs),
-//      (d) marble tests in the consumer (CJS and ESM): TestScheduler.run virtualises retryOn1011's delays.
+//      (d) marble tests in the consumer (CJS and ESM): TestScheduler.run virtualises retryOn1011's delays;
+//   5. source maps: every .map in the tarball embeds its sources (sourcesContent), so a stack trace
+//      opens real code although lib/ is not shipped;
+//   6. real bundlers (vite and webpack, aui-rx's devDependencies) build a page that imports
+//      { AuiClient, retryOn1011, failFastOn1008, accumulateText } from the installed tarball for
+//      production: the browser socket is bundled (browser-socket.js; no `ws`, no `node:` module, no
+//      node-socket.js), no warning; each reports the gzip -9 bytes aui-rx adds (with zod, and alone);
 // Then the browser-safe testing kit: a spec importing MockWebSocket/FakeFetch from 'aui-rx/testing'
 // type-checks with types: [] and no @types/node, and runs under Karma + Chromium, Vitest browser mode
 // and Vitest + jsdom (see checkBrowserTesting).
@@ -16,9 +22,9 @@
 //
 //   node scripts/check-package.mjs        (npm run check:package; CHECK_PACKAGE_KEEP=1 keeps the temp folder)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -88,6 +94,31 @@ function tail(res, lines = 25) {
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+/** Every .map file under `dir` (the unpacked tarball) with what it lacks: sources neither embedded nor shipped. */
+function sourceMapProblems(dir) {
+  const maps = [];
+  (function walk(d) {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.map')) maps.push(full);
+    }
+  })(dir);
+  const problems = [];
+  for (const file of maps) {
+    const map = JSON.parse(readFileSync(file, 'utf8'));
+    const sources = map.sources ?? [];
+    sources.forEach((source, i) => {
+      const embedded = typeof map.sourcesContent?.[i] === 'string' && map.sourcesContent[i].length > 0;
+      if (!embedded && !existsSync(resolve(dirname(file), map.sourceRoot ?? '', source))) problems.push(`${file.slice(dir.length + 1)}: ${source}`);
+    });
+    if (sources.length === 0) problems.push(`${file.slice(dir.length + 1)}: no sources`);
+  }
+  return { maps: maps.length, problems };
+}
+
+const bytes = (n) => `${n.toLocaleString('en-US')} B`;
 
 // ---------------------------------------------------------------------------------------------
 // Consumer scripts. They log no secrets: FAKE_API_KEY is only passed to the client.
@@ -208,6 +239,92 @@ import { TestScheduler } from 'rxjs/testing';
 import { AuiServerError, AuiAuthenticationError, retryOn1011, failFastOn1008 } from 'aui-rx';
 ${marbleBody}
 console.log(JSON.stringify({ marble: 'esm', ok: true }));
+`;
+
+// Real bundlers. The page imports what a typical app imports and uses it (so nothing is tree-shaken
+// away); the base page has no aui-rx, so app − base is what aui-rx adds. rxjs is external in all three
+// builds (a peer the app has anyway), zod too in the `alone` build. vite and webpack are aui-rx's
+// devDependencies, loaded from its node_modules; the page resolves aui-rx, zod and rxjs from the
+// consumer's node_modules (the tarball). Prints one JSON line.
+const TYPICAL_PAGE = `import { AuiClient, retryOn1011, failFastOn1008, accumulateText } from 'aui-rx';
+const client = new AuiClient({ apiKey: () => sessionStorage.getItem('aui-key') ?? '', baseUrl: location.origin });
+document.querySelector('button')?.addEventListener('click', () => {
+  client
+    .streamMessage({ task_id: '68e78d0dc5a4b19a030d03d6', text: 'a built-in microwave' })
+    .pipe(failFastOn1008(), retryOn1011(), accumulateText())
+    .subscribe({ next: (text) => (document.body.textContent = text), error: (e) => (document.title = e.name) });
+});
+`;
+const BASE_PAGE = `document.querySelector('button')?.addEventListener('click', () => (document.body.textContent = 'hello'));
+`;
+
+const BUNDLER_BUILD = `import { gzipSync } from 'node:zlib';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+const root = process.env.AUI_RX_ROOT;
+const bundler = process.argv[2];
+const rootRequire = createRequire(join(root, 'package.json'));
+const RXJS = /^rxjs(\\/|$)/;
+const ZOD = /^zod(\\/|$)/;
+const gzip = (buf) => gzipSync(buf, { level: 9 }).length;
+
+async function viteBuild(entry, external) {
+  const vite = await import(pathToFileURL(join(root, 'node_modules/vite/dist/node/index.js')).href);
+  const warnings = [];
+  const logger = vite.createLogger('warn');
+  const keep = (m) => warnings.push(String(m));
+  const customLogger = { ...logger, warn: keep, warnOnce: keep, error: keep };
+  const result = await vite.build({
+    root: process.cwd(), configFile: false, envDir: false, mode: 'production', logLevel: 'warn', customLogger,
+    build: { write: false, minify: true, reportCompressedSize: false, rolldownOptions: { input: entry, external, onwarn: (w) => keep(w.message ?? w) } },
+  });
+  const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output).filter((o) => o.type === 'chunk');
+  return {
+    version: vite.version,
+    minBytes: chunks.reduce((s, c) => s + Buffer.byteLength(c.code), 0),
+    gzipBytes: chunks.reduce((s, c) => s + gzip(c.code), 0),
+    modules: chunks.flatMap((c) => c.moduleIds),
+    warnings,
+  };
+}
+
+async function webpackBuild(entry, external) {
+  const webpack = rootRequire('webpack');
+  const out = join(process.cwd(), 'webpack-out', entry.replace(/\\W/g, '_'));
+  const compiler = webpack({
+    mode: 'production', context: process.cwd(), entry: './' + entry, target: 'web', devtool: false,
+    experiments: { outputModule: true }, externalsType: 'module',
+    externals: [({ request }, callback) => (external.some((re) => re.test(request)) ? callback(null, request) : callback())],
+    output: { path: out, filename: 'main.js', module: true, clean: true },
+  });
+  const stats = await new Promise((resolve, reject) => compiler.run((error, s) => (error ? reject(error) : resolve(s))));
+  await new Promise((resolve) => compiler.close(resolve));
+  const json = stats.toJson({ all: false, modules: true, nestedModules: true, warnings: true, errors: true });
+  const modules = [];
+  (function walk(list) {
+    for (const m of list ?? []) {
+      if (m.nameForCondition) modules.push(m.nameForCondition);
+      walk(m.modules);
+    }
+  })(json.modules);
+  const files = readdirSync(out).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, f)));
+  rmSync(out, { recursive: true, force: true });
+  return {
+    version: webpack.version,
+    minBytes: files.reduce((s, b) => s + b.length, 0),
+    gzipBytes: files.reduce((s, b) => s + gzip(b), 0),
+    modules,
+    warnings: [...json.warnings, ...json.errors].map((w) => String(w.message ?? w)),
+  };
+}
+
+const build = bundler === 'vite' ? viteBuild : webpackBuild;
+const app = await build('page-app.js', [RXJS]);
+const alone = await build('page-app.js', [RXJS, ZOD]);
+const base = await build('page-base.js', [RXJS]);
+console.log(JSON.stringify({ bundler, version: app.version, app, alone, base }));
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -447,6 +564,17 @@ async function main() {
     return;
   }
 
+  // 5. source maps: each embeds its sources (or they ship in the tarball)
+  const unpacked = join(work, 'unpacked');
+  mkdirSync(unpacked);
+  const untar = await run('tar', ['-xzf', tarball, '-C', unpacked], { timeoutMs: 60_000 });
+  if (untar.code !== 0) record('source maps (every .map in the tarball has sourcesContent)', false, tail(untar));
+  else {
+    const { maps, problems } = sourceMapProblems(join(unpacked, 'package'));
+    const ok = maps > 0 && problems.length === 0;
+    record('source maps (every .map in the tarball has sourcesContent)', ok, ok ? `${maps} .map files, every source embedded` : `${maps} .map files; sources neither embedded nor shipped:\n  ${problems.slice(0, 10).join('\n  ')}${problems.length > 10 ? `\n  … ${problems.length - 10} more` : ''}`);
+  }
+
   // 2. publint on the tarball: "All good!" means no error, warning or suggestion.
   const lint = await run(bin('publint'), ['run', tarball, '--level', 'suggestion', '--strict'], { timeoutMs: 60_000 });
   const lintOk = lint.code === 0 && /All good!/.test(lint.stdout);
@@ -477,6 +605,35 @@ async function main() {
     const res = await run(process.execPath, [file], { cwd: consumer, timeoutMs: 60_000 });
     const out = res.stdout.trim().split('\n').filter(Boolean).at(-1) ?? '';
     record(`consumer: ${name}`, res.code === 0, res.code === 0 ? out : tail(res));
+  }
+
+  // 6. vite and webpack production builds of a page importing aui-rx from the tarball
+  writeFileSync(join(consumer, 'page-app.js'), TYPICAL_PAGE);
+  writeFileSync(join(consumer, 'page-base.js'), BASE_PAGE);
+  writeFileSync(join(consumer, 'bundler-build.mjs'), BUNDLER_BUILD);
+  for (const bundler of ['vite', 'webpack']) {
+    const name = `${bundler}: production build of a page importing { AuiClient, retryOn1011, failFastOn1008, accumulateText } (browser socket, no ws / node: / node-socket.js, no warning)`;
+    const res = await run(process.execPath, ['bundler-build.mjs', bundler], { cwd: consumer, timeoutMs: 3 * 60_000, env: { AUI_RX_ROOT: root } });
+    let report;
+    try {
+      report = JSON.parse(res.stdout.trim().split('\n').at(-1));
+    } catch {
+      record(name, false, tail(res));
+      continue;
+    }
+    const problems = [];
+    for (const [build, r] of [['app', report.app], ['alone', report.alone], ['base', report.base]]) {
+      if (r.warnings.length) problems.push(`${build}: ${r.warnings.length} warning(s): ${r.warnings.join(' | ').slice(0, 600)}`);
+    }
+    for (const [build, r] of [['app', report.app], ['alone', report.alone]]) {
+      const nodeOnly = r.modules.filter((m) => /(^|\/)node_modules\/ws\//.test(m) || /^\0?node:/.test(m) || m.endsWith('/node-socket.js'));
+      if (nodeOnly.length) problems.push(`${build}: Node-only modules bundled: ${nodeOnly.join(', ')}`);
+      if (!r.modules.some((m) => m.endsWith('/aui-rx/dist/esm/transports/websocket/browser-socket.js'))) problems.push(`${build}: aui-rx's browser-socket.js is not in the bundle (${r.modules.length} modules)`);
+    }
+    const added = report.app.gzipBytes - report.base.gzipBytes;
+    const addedAlone = report.alone.gzipBytes - report.base.gzipBytes;
+    const figures = `${bundler} ${report.version}: adds ${bytes(added)} gzip -9 with zod (${bytes(report.app.minBytes - report.base.minBytes)} minified), ${bytes(addedAlone)} gzip aui-rx alone (zod external); rxjs external`;
+    record(name, res.code === 0 && problems.length === 0, problems.length ? `${problems.join('\n')}\n${figures}` : figures);
   }
 }
 
