@@ -554,7 +554,7 @@ async function main() {
     tarball = join(work, info.filename);
     const files = info.files.map((f) => f.path);
     const unwanted = files.filter((f) => /^(lib|spec|bench|scripts|browser|examples)\/|^docs\/api\/|\.tsbuildinfo$/.test(f));
-    const needed = ['package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/package.json', 'dist/cjs/package.json', 'testing/package.json', 'dist/cjs/cli/main.js'];
+    const needed = ['package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/package.json', 'dist/cjs/package.json', 'testing/package.json', 'dist/cjs/cli/main.js', 'angular/package.json', 'dist/esm/angular/index.js', 'dist/cjs/angular/index.js', 'dist/esm/testing/browser.js', 'dist/cjs/testing/browser.js'];
     const missing = needed.filter((f) => !files.includes(f));
     const ok = pack.code === 0 && existsSync(tarball) && unwanted.length === 0 && missing.length === 0;
     record('npm pack', ok, ok ? `${info.filename}: ${info.entryCount} files, ${info.size} B packed, ${info.unpackedSize} B unpacked` : `exit ${pack.code}; missing [${missing}] unwanted [${unwanted.slice(0, 5)}]\n${tail(pack)}`);
