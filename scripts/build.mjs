@@ -12,11 +12,17 @@ for (const project of ['tsconfig.build.json', 'tsconfig.esm.json']) {
   execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
 }
 // The `browser` map swaps the Node socket layer (ws listeners, UTF-8 check, Buffer frames, upgrade
-// headers) for the browser one in browser bundles. It sits in these folder package.json files because
-// bundlers read the `browser` field of a module's nearest package.json (esbuild does: bundle-size.mjs
-// and test:browser check it; webpack's aliasFields and Vite read the same field). A bundler that ignores
-// it still works: node-socket.js falls back to the browser paths, it is only larger.
-const browser = { './transports/websocket/node-socket.js': './transports/websocket/browser-socket.js' };
+// headers) for the browser one in browser bundles, and the default WebSocket constructor (`ws`, imported
+// as itself so an ESM server build takes ws's ES module entry) for isomorphic-ws's browser file (the
+// native WebSocket). It sits in these folder package.json files because bundlers read the `browser`
+// field of a module's nearest package.json (esbuild does: bundle-size.mjs and test:browser check it;
+// webpack's aliasFields and Vite read the same field; check:package builds with both). A bundler that
+// ignores it still works: node-socket.js falls back to the browser paths and default-websocket.js to
+// the page's WebSocket; the bundle is only larger.
+const browser = {
+  './transports/websocket/node-socket.js': './transports/websocket/browser-socket.js',
+  './transports/websocket/default-websocket.js': './transports/websocket/default-websocket-browser.js',
+};
 writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs', browser }) + '\n');
 writeFileSync('dist/esm/package.json', JSON.stringify({ type: 'module', browser }) + '\n');
 for (const bin of ['dist/cjs/cli/main.js']) if (existsSync(bin)) chmodSync(bin, 0o755);

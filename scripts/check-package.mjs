@@ -14,6 +14,9 @@
 //      { AuiClient, retryOn1011, failFastOn1008, accumulateText } from the installed tarball for
 //      production: the browser socket is bundled (browser-socket.js; no `ws`, no `node:` module, no
 //      node-socket.js), no warning; each reports the gzip -9 bytes aui-rx adds (with zod, and alone);
+//   7. an ESM server build (esbuild, platform node, format esm, with the Angular SSR build's options)
+//      of a module importing aui-rx: no esbuild warning, every package it reaches is ESM (the rule
+//      Angular's builder warns by: "Module 'x' used by 'y' is not ESM"), and the bundle streams a turn.
 // Then the browser-safe testing kit: a spec importing MockWebSocket/FakeFetch from 'aui-rx/testing'
 // type-checks with types: [] and no @types/node, and runs under Karma + Chromium, Vitest browser mode
 // and Vitest + jsdom (see checkBrowserTesting).
@@ -327,6 +330,75 @@ const base = await build('page-base.js', [RXJS]);
 console.log(JSON.stringify({ bundler, version: app.version, app, alone, base }));
 `;
 
+// An ESM server build of aui-rx with the options of Angular's SSR build (@angular/build 21:
+// platform node, format esm, its main fields and conditions, the createRequire banner), everything
+// bundled. Fails on any esbuild warning and on any package reached through a non-relative import that
+// is not ESM (what Angular warns about). Then the bundle streams a turn from FakeAuiServer.
+const SSR_ENTRY = `import { AuiClient, accumulateText } from 'aui-rx';
+import { lastValueFrom } from 'rxjs';
+export async function streamOnce(baseUrl, apiKey, text) {
+  const client = new AuiClient({ apiKey, baseUrl });
+  try {
+    return await lastValueFrom(client.streamMessage({ task_id: (await lastValueFrom(client.createTask({ user_id: 'ssr' }))).id, text }).pipe(accumulateText()));
+  } finally {
+    client.close();
+  }
+}
+`;
+
+const SSR_BUILD = `import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+const esbuild = createRequire(join(process.env.AUI_RX_ROOT, 'package.json'))('esbuild');
+const result = await esbuild.build({
+  entryPoints: ['ssr-entry.mjs'], outfile: 'ssr-out/server.mjs', bundle: true, platform: 'node', format: 'esm', target: 'es2022',
+  mainFields: ['es2020', 'es2015', 'module', 'main'], conditions: ['es2015', 'es2020', 'module', 'production'],
+  banner: { js: "import { createRequire as __ngCreateRequire } from 'node:module';\\nglobalThis['require'] ??= __ngCreateRequire(import.meta.url);" },
+  metafile: true, logLevel: 'silent',
+  // Angular's rxjs plugin: rxjs's "node" condition is its CommonJS build; Angular takes dist/esm instead
+  plugins: [{ name: 'rxjs-esm', setup(build) {
+    build.onResolve({ filter: /^rxjs/ }, async (args) => {
+      if (args.pluginData?.rxjsEsm) return null;
+      const result = await build.resolve(args.path, { importer: args.importer, kind: args.kind, resolveDir: args.resolveDir, pluginData: { rxjsEsm: true } });
+      result.path = result.path.replace(/([\\/]dist[\\/])cjs([\\/])/, '$1esm$2');
+      return result;
+    });
+  } }],
+});
+const warnings = result.warnings.map((w) => w.text);
+// Angular's rule (commonjs-checker): walk the imports from the entry; a non-relative import whose file
+// is not ESM is reported (and not walked into); relative imports are walked.
+const notEsm = [];
+const seen = new Set();
+const files = [Object.values(result.metafile.outputs)[0].entryPoint];
+for (let file; (file = files.shift()); ) {
+  for (const imported of result.metafile.inputs[file].imports) {
+    if (!imported.original || seen.has(imported.path)) continue;
+    seen.add(imported.path);
+    if (!/\\.[cm]?[jt]sx?$/.test(imported.path)) continue;
+    if (imported.original[0] !== '.' && result.metafile.inputs[imported.path].format !== 'esm') {
+      notEsm.push(\`Module '\${imported.original}' used by '\${file}' is not ESM\`);
+      continue;
+    }
+    files.push(imported.path);
+  }
+}
+const inputs = Object.keys(result.metafile.inputs);
+const socketFiles = inputs.filter((p) => /node-socket\\.js$|browser-socket\\.js$|\\/ws\\/wrapper\\.mjs$/.test(p)).map((p) => p.split('node_modules/').pop());
+assert.deepEqual(warnings, [], 'esbuild warnings');
+assert.deepEqual(notEsm, [], 'every package the server build reaches is ESM');
+const { FakeAuiServer, agentReplyText } = await import('aui-rx/testing');
+const { streamOnce } = await import('./ssr-out/server.mjs');
+const server = await FakeAuiServer.start();
+try {
+  const text = await streamOnce(server.baseUrl, server.apiKey, 'rendered on the server');
+  assert.equal(text, agentReplyText('rendered on the server'));
+} finally {
+  await server.stop();
+}
+console.log(JSON.stringify({ warnings: 0, notEsm: 0, modules: inputs.length, socket: socketFiles }));
+`;
+
 // ---------------------------------------------------------------------------------------------
 // The browser-safe testing kit (design.md §5, issue 16): one spec that imports MockWebSocket and
 // FakeFetch from 'aui-rx/testing' (the tarball) and marble-tests a client on them runs under Karma +
@@ -612,7 +684,7 @@ async function main() {
   writeFileSync(join(consumer, 'page-base.js'), BASE_PAGE);
   writeFileSync(join(consumer, 'bundler-build.mjs'), BUNDLER_BUILD);
   for (const bundler of ['vite', 'webpack']) {
-    const name = `${bundler}: production build of a page importing { AuiClient, retryOn1011, failFastOn1008, accumulateText } (browser socket, no ws / node: / node-socket.js, no warning)`;
+    const name = `${bundler}: production build of a page importing { AuiClient, retryOn1011, failFastOn1008, accumulateText } (browser socket, no ws / node: / node-socket.js / default-websocket.js, no warning)`;
     const res = await run(process.execPath, ['bundler-build.mjs', bundler], { cwd: consumer, timeoutMs: 3 * 60_000, env: { AUI_RX_ROOT: root } });
     let report;
     try {
@@ -626,7 +698,7 @@ async function main() {
       if (r.warnings.length) problems.push(`${build}: ${r.warnings.length} warning(s): ${r.warnings.join(' | ').slice(0, 600)}`);
     }
     for (const [build, r] of [['app', report.app], ['alone', report.alone]]) {
-      const nodeOnly = r.modules.filter((m) => /(^|\/)node_modules\/ws\//.test(m) || /^\0?node:/.test(m) || m.endsWith('/node-socket.js'));
+      const nodeOnly = r.modules.filter((m) => /(^|\/)node_modules\/ws\//.test(m) || /^\0?node:/.test(m) || /\/(node-socket|default-websocket)\.js$/.test(m));
       if (nodeOnly.length) problems.push(`${build}: Node-only modules bundled: ${nodeOnly.join(', ')}`);
       if (!r.modules.some((m) => m.endsWith('/aui-rx/dist/esm/transports/websocket/browser-socket.js'))) problems.push(`${build}: aui-rx's browser-socket.js is not in the bundle (${r.modules.length} modules)`);
     }
@@ -635,6 +707,13 @@ async function main() {
     const figures = `${bundler} ${report.version}: adds ${bytes(added)} gzip -9 with zod (${bytes(report.app.minBytes - report.base.minBytes)} minified), ${bytes(addedAlone)} gzip aui-rx alone (zod external); rxjs external`;
     record(name, res.code === 0 && problems.length === 0, problems.length ? `${problems.join('\n')}\n${figures}` : figures);
   }
+
+  // 7. an ESM server build (the options of Angular's SSR build) takes aui-rx cleanly and runs
+  writeFileSync(join(consumer, 'ssr-entry.mjs'), SSR_ENTRY);
+  writeFileSync(join(consumer, 'ssr-build.mjs'), SSR_BUILD);
+  const ssr = await run(process.execPath, ['ssr-build.mjs'], { cwd: consumer, timeoutMs: 2 * 60_000, env: { AUI_RX_ROOT: root } });
+  const ssrOut = ssr.stdout.trim().split('\n').filter(Boolean).at(-1) ?? '';
+  record('ESM server build (esbuild, platform node, format esm, Angular SSR options): no warning, every package ESM, streams a turn', ssr.code === 0, ssr.code === 0 ? ssrOut : tail(ssr, 40));
 }
 
 const deadline = setTimeout(() => {

@@ -6,10 +6,10 @@
  * @packageDocumentation
  */
 import { Subject, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import WebSocket from 'isomorphic-ws';
 import type { AuiError } from '../../errors.js';
 import type { SocketCloseEvent } from '../../failure-error.js';
 import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
+import { DefaultWebSocket } from './default-websocket.js';
 import { createSocket, dropSocket, socketEvents, type PlatformEvent } from './node-socket.js';
 import { sessionUrl } from './socket-url.js';
 
@@ -35,7 +35,7 @@ export interface ConnectionOptions {
   readonly url: string;
   /** The API key, sent as `network_api_key` (and `x-network-api-key` in Node). */
   readonly apiKey: string;
-  /** The WebSocket constructor; isomorphic-ws when absent. */
+  /** The WebSocket constructor; `ws` in Node, isomorphic-ws's (the native one) in browsers when absent. */
   readonly WebSocket: WebSocketConstructorLike | undefined;
   /** Where the connect timeout and the close wait run. */
   readonly scheduler: SchedulerLike;
@@ -110,7 +110,7 @@ export class Connection {
   /** Creates the socket; a constructor that throws is reported as a failed connect (`closed`). */
   start(): void {
     const options = this.#options;
-    const Ctor = options.WebSocket ?? (WebSocket as unknown as WebSocketConstructorLike);
+    const Ctor = options.WebSocket ?? DefaultWebSocket;
     let socket: WebSocketLike;
     try {
       socket = createSocket(Ctor, sessionUrl(options.url, options.apiKey), options.apiKey, options.maxPayloadBytes);

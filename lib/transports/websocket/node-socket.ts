@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { Observable } from 'rxjs';
+import WsWebSocket from 'ws';
 import type { WebSocketConstructorLike, WebSocketLike } from '../../options.js';
 import { decodeFrame as decodeDomFrame, domSocketEvents, listenAll, type PlatformEvent } from './browser-socket.js';
 import { API_KEY_HEADER } from './socket-url.js';
@@ -30,9 +31,12 @@ function isNodeSocket(socket: WebSocketLike): socket is WebSocketLike & NodeSock
   return typeof s.on === 'function' && typeof s.off === 'function';
 }
 
-/** Whether `ctor` is the `ws` package's constructor (true for isomorphic-ws in Node). */
+/**
+ * Whether `ctor` is the `ws` package's constructor: `ws`'s class (the default; through `ws`'s ES module
+ * entry it has no `createWebSocketStream`), or one that has it (`require('ws')`, isomorphic-ws in Node).
+ */
 function isWsConstructor(ctor: unknown): boolean {
-  return typeof ctor === 'function' && 'createWebSocketStream' in ctor;
+  return ctor === WsWebSocket || (typeof ctor === 'function' && 'createWebSocketStream' in ctor);
 }
 
 /** Text of a frame whatever the platform delivered (string, Buffer, ArrayBuffer, view, fragments). */

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import WsWebSocket, { WebSocketServer } from 'ws';
 import { createSocket, decodeFrame, socketEvents } from '../../../lib/transports/websocket/node-socket';
 import { MockWebSocket } from '../../../lib/testing/mock-web-socket';
 import type { WebSocketConstructorLike } from '../../../lib/options';
@@ -64,5 +67,27 @@ describe('node-socket', () => {
     ) as unknown as WebSocketConstructorLike;
     withWindow(() => createSocket(WsLike, 'wss://aui.test/s', MOCK_KEY, 1024));
     expect(calls).toEqual([['wss://aui.test/s', undefined, { headers: { 'x-network-api-key': MOCK_KEY }, maxPayload: 1024, skipUTF8Validation: true }]]);
+  });
+
+  it("createSocket: ws's class as its ES module entry gives it (no createWebSocketStream) is still ws: skipUTF8Validation on a real upgrade", async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    const stream = Object.getOwnPropertyDescriptor(WsWebSocket, 'createWebSocketStream');
+    delete (WsWebSocket as { createWebSocketStream?: unknown }).createWebSocketStream; // what ws/wrapper.mjs's class lacks
+    const setSocket = jest.spyOn(WsWebSocket.prototype as unknown as { setSocket: (...args: unknown[]) => void }, 'setSocket');
+    let socket: WsWebSocket | undefined;
+    try {
+      const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+      socket = createSocket(WsWebSocket as unknown as WebSocketConstructorLike, url, MOCK_KEY, 1024) as unknown as WsWebSocket;
+      await once(socket, 'open');
+      const client = setSocket.mock.contexts.indexOf(socket); // the server's side is a ws socket too
+      expect(setSocket.mock.calls[client]?.[2]).toMatchObject({ maxPayload: 1024, skipUTF8Validation: true });
+    } finally {
+      setSocket.mockRestore();
+      if (stream) Object.defineProperty(WsWebSocket, 'createWebSocketStream', stream);
+      socket?.terminate();
+      for (const peer of wss.clients) peer.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 });
