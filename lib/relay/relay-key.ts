@@ -9,22 +9,25 @@
  *
  * @packageDocumentation
  */
-import { firstValueFrom } from 'rxjs';
-import type { ApiKeyReader } from '../internal/api-key.js';
+import { firstValueFrom, throwError, timeout, type SchedulerLike } from 'rxjs';
+import type { AuiTimeoutPhase } from '../errors.js';
+import { keyTimeoutError, type ApiKeyReader } from '../internal/api-key.js';
 import { redactText } from '../internal/redact-secret.js';
 import { AuiValidationError } from '../errors.js';
 
 /**
- * Reads the key for one upstream request or connection (a Promise-returning key function is awaited).
- * Rejects with the reader's `AuiValidationError` for a bad key.
+ * Reads the key for one upstream request or connection (a Promise-returning key function is awaited,
+ * at most `waitMs` on `scheduler`). Rejects with the reader's `AuiValidationError` for a bad key, or
+ * an `AuiTimeoutError` when the key does not come in time.
  *
  * @example
- * const key = await readRelayKey(options.upstream.apiKey);
+ * const key = await readRelayKey(options.upstream.apiKey, 60_000, asyncScheduler, 'request');
  */
-export async function readRelayKey(reader: ApiKeyReader): Promise<string> {
+export async function readRelayKey(reader: ApiKeyReader, waitMs: number, scheduler: SchedulerLike, phase: AuiTimeoutPhase): Promise<string> {
   const read = reader.read();
   if (read === undefined) throw new AuiValidationError('createAuiRelay: no apiKey', { issues: [{ path: ['apiKey'], message: 'required' }] });
-  return typeof read === 'string' ? read : firstValueFrom(read);
+  if (typeof read === 'string') return read;
+  return firstValueFrom(read.pipe(timeout({ first: waitMs, scheduler, with: () => throwError(() => keyTimeoutError(waitMs, phase)) })));
 }
 
 /**

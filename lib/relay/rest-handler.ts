@@ -133,7 +133,8 @@ async function answer(ctx: RestContext, req: IncomingMessage, res: ServerRespons
     if (!('path' in request)) return fromReply(request);
     let key: string;
     try {
-      key = await readRelayKey(ctx.options.upstream.apiKey);
+      const { upstream: up, scheduler } = ctx.options;
+      key = await readRelayKey(up.apiKey, up.timeouts.requestMs, scheduler, 'request');
     } catch {
       return fromReply(applicationReply(500, 'The relay could not read its API key'));
     }

@@ -115,7 +115,7 @@ export async function handleSessionUpgrade(ctx: SessionContext, req: IncomingMes
   let release = (): void => ctx.sessions.release(owner);
   let key: string;
   try {
-    key = await readRelayKey(options.upstream.apiKey);
+    key = await readRelayKey(options.upstream.apiKey, options.upstream.timeouts.connectMs, scheduler, 'connect');
   } catch {
     release();
     return refuse(applicationReply(500, 'The relay could not read its API key'));
