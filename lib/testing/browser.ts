@@ -16,3 +16,4 @@ export { FakeStore } from './fake-store.js';
 export { agentReplyText, agentMessage, splitReply } from './fake-agent.js';
 export type { ReplyShape } from './fake-agent.js';
 export type { RestFault, ScriptedRestFault, ConnectFault, TurnFault } from './fake-faults.js';
+export { NOT_AUTHENTICATED_BODY, FORBIDDEN_BODY, DEFAULT_UNKNOWN_FRAME } from './fake-bodies.js';

@@ -90,8 +90,11 @@ export interface RecordedRequest {
   readonly path: string;
   /** Query parameters of the request URL, e.g. `user_id`, `page`, `size`. */
   readonly query: URLSearchParams;
-  /** Request headers as Node parsed them (lower-case names), e.g. `x-network-api-key`. */
-  readonly headers: IncomingMessage['headers'];
+  /**
+   * Request headers as Node parsed them (lower-case names), e.g. `x-network-api-key`. Typed without
+   * Node's types, so the declarations of this kit type-check without `@types/node`.
+   */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The request body: parsed JSON, the raw text when it is not JSON, or undefined when empty. */
   readonly body: unknown;
 }

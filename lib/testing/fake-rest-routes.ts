@@ -10,6 +10,7 @@ import type { AgentMessage, Task } from '../protocol/rest.js';
 import type { FakeServerContext } from './fake-aui-server.js';
 import type { RestFault } from './fake-faults.js';
 import { agentMessage, agentReplyText } from './fake-agent.js';
+import { FORBIDDEN_BODY, NOT_AUTHENTICATED_BODY } from './fake-bodies.js';
 
 /** Every REST path starts with this. */
 const EXTERNAL = '/api/v1/external';
@@ -17,19 +18,6 @@ const EXTERNAL = '/api/v1/external';
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Request headers a browser page may send cross-origin (answered in the CORS preflight). */
 const CORS_ALLOW_HEADERS = 'x-network-api-key, content-type, accept';
-
-/** The 401 body of the G1 docs (the default); the G0 variant is scripted with a `status` fault. */
-export const NOT_AUTHENTICATED_BODY = {
-  /** FastAPI's stock message for a missing or invalid `x-network-api-key`. */
-  detail: 'Not authenticated',
-} as const;
-/** The G0 403 body for a task of another network. */
-export const FORBIDDEN_BODY = {
-  /** The HTTP status repeated in the body. */
-  status_code: 403,
-  /** Why the request was refused (G0 form: a list of words). */
-  errors: ['Forbidden'],
-} as const;
 
 /** One FastAPI validation item. */
 interface Problem {

@@ -12,17 +12,8 @@ import { TEXT_UPDATE_EVENT } from '../protocol/server-frames.js';
 import type { FakeServerContext } from './fake-aui-server.js';
 import type { TurnFault } from './fake-faults.js';
 import { agentMessage, agentReplyText, splitReply } from './fake-agent.js';
+import { DEFAULT_UNKNOWN_FRAME } from './fake-bodies.js';
 
-/** The frame a fault of type `unknown-frame` sends when it names none. */
-export const DEFAULT_UNKNOWN_FRAME = {
-  /** An event name no documented frame uses. */
-  event: 'thread-message-thinking',
-  /** A payload the client must ignore. */
-  data: {
-    /** A status value of no known meaning. */
-    status: 'THINKING',
-  },
-} as const;
 
 interface TurnPlan {
   readonly taskId: string;

@@ -13,7 +13,6 @@ export { agentReplyText, agentMessage, splitReply } from './fake-agent.js';
 export type { ReplyShape } from './fake-agent.js';
 export { FakeFetch, createFakeFetch } from './fake-fetch.js';
 export type { FakeFetchCall, FakeFetchReply, FakeFetchResponder, FakeFetchOptions, FakeResponseSpec } from './fake-fetch.js';
-export { NOT_AUTHENTICATED_BODY, FORBIDDEN_BODY } from './fake-rest-routes.js';
+export { NOT_AUTHENTICATED_BODY, FORBIDDEN_BODY, DEFAULT_UNKNOWN_FRAME } from './fake-bodies.js';
 export { MockWebSocket } from './mock-web-socket.js';
 export type { MockMessageEvent, MockCloseEvent, MockErrorEvent, MockCloseCall } from './mock-web-socket.js';
-export { DEFAULT_UNKNOWN_FRAME } from './fake-session.js';

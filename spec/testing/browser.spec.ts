@@ -12,7 +12,7 @@ import * as nodeEntry from '../../lib/testing/index';
 
 const ROOT = join(__dirname, '..', '..');
 
-const BROWSER_VALUES = ['FakeFetch', 'FakeStore', 'MockWebSocket', 'agentMessage', 'agentReplyText', 'createFakeFetch', 'splitReply'];
+const BROWSER_VALUES = ['DEFAULT_UNKNOWN_FRAME', 'FORBIDDEN_BODY', 'FakeFetch', 'FakeStore', 'MockWebSocket', 'NOT_AUTHENTICATED_BODY', 'agentMessage', 'agentReplyText', 'createFakeFetch', 'splitReply'];
 
 /** Bundles `entry` for a browser with rxjs and zod external; returns the errors and the output text. */
 async function bundleForBrowser(entry: string): Promise<{ errors: string[]; code: string }> {

@@ -1,7 +1,7 @@
 import { TEXT_UPDATE_EVENT } from '../../lib/protocol/server-frames.js';
 import { agentReplyText, splitReply } from '../../lib/testing/fake-agent.js';
 import { FakeAuiServer } from '../../lib/testing/fake-aui-server.js';
-import { DEFAULT_UNKNOWN_FRAME } from '../../lib/testing/fake-session.js';
+import { DEFAULT_UNKNOWN_FRAME } from '../../lib/testing/fake-bodies.js';
 import { ERROR_500, FRAME_ERROR } from '../helpers/fixtures.js';
 import { RawSession } from '../helpers/ws-raw-client.js';
 
