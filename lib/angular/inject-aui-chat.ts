@@ -67,11 +67,13 @@ export interface AuiChatSignals {
  * context is destroyed. The signals update as `state$` emits; templates read `chat.messages()`.
  *
  * @example
+ * ```ts
  * export class ChatComponent {
  *   readonly chat = injectAuiChat({ userId: 'user-1' });
  *   // template: @for (m of chat.messages(); track m.id) { <p>{{ m.text }}</p> }
  *   //           <button (click)="chat.send(draft)" [disabled]="chat.busy()">Send</button>
  * }
+ * ```
  */
 export function injectAuiChat(options: InjectAuiChatOptions): AuiChatSignals {
   if (!options.injector) assertInInjectionContext(injectAuiChat);
