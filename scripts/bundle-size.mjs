@@ -9,10 +9,11 @@
 //
 //   node scripts/bundle-size.mjs               the figures (scripts/build.mjs runs this after compiling)
 //   node scripts/bundle-size.mjs --json        the same as JSON
-//   node scripts/bundle-size.mjs --breakdown   also bytes per input module (minified) of the typical
-//                                              import with zod, from esbuild's metafile (docs/browser.md)
+//   node scripts/bundle-size.mjs --breakdown[=N]  also bytes per input module (minified) of the typical
+//                                                 import with zod, from esbuild's metafile (docs/browser.md;
+//                                                 N: the largest N modules, the rest on one line)
 import { build } from 'esbuild';
-import { gzipSync, constants } from 'node:zlib';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,7 @@ export const GATE = 'warn';
 const RXJS = ['rxjs', 'rxjs/*'];
 const ZOD = ['zod', 'zod/*'];
 
-/** Bundles `contents` (an ES module importing from dist/esm/index.js) and measures it. */
+/** Bundles `contents` (an ES module importing from a built dist/esm/index.js) and measures it. */
 async function measure(contents, { withZod }) {
   const result = await build({
     stdin: { contents, resolveDir: root, sourcefile: 'bundle-entry.js', loader: 'js' },
@@ -56,6 +57,7 @@ async function measure(contents, { withZod }) {
   return {
     minBytes: code.length,
     gzipBytes: gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).length,
+    brotliBytes: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
     nodeOnly,
     modules,
   };
@@ -69,14 +71,14 @@ function shortPath(path) {
   return inDist >= 0 ? path.slice(inDist) : path;
 }
 
-const TYPICAL = `export { ${TYPICAL_IMPORT.join(', ')} } from './dist/esm/index.js';`;
-const BARREL = "export * from './dist/esm/index.js';";
-
 /**
- * Measures the typical import and the whole barrel, each with and without zod; throws if Node-only
- * code is in any of them. `overGoal` says whether the typical import with zod is above the goal.
+ * Measures the typical import and the whole barrel of the build at `dist` (its dist/esm/index.js; the
+ * bench passes another build's), each with and without zod; throws if Node-only code is in any of
+ * them. `overGoal` says whether the typical import with zod is above the goal.
  */
-export async function bundleSize() {
+export async function bundleSize({ dist = resolve(root, 'dist/esm/index.js') } = {}) {
+  const TYPICAL = `export { ${TYPICAL_IMPORT.join(', ')} } from ${JSON.stringify(dist)};`;
+  const BARREL = `export * from ${JSON.stringify(dist)};`;
   const [typical, typicalAlone, full, fullAlone] = await Promise.all([
     measure(TYPICAL, { withZod: true }),
     measure(TYPICAL, { withZod: false }),
@@ -116,6 +118,11 @@ export function formatBreakdown({ typical }, limit = Infinity) {
   for (const [pkg, bytes] of [...byPackage].sort((a, b) => b[1] - a[1])) lines.push(`| ${pkg} | ${n(bytes)} | ${((100 * bytes) / total).toFixed(1)}% |`);
   lines.push('', '| module | minified bytes | share |', '|---|---:|---:|');
   for (const m of typical.modules.slice(0, limit)) lines.push(`| ${m.path} | ${n(m.bytes)} | ${((100 * m.bytes) / total).toFixed(1)}% |`);
+  const rest = typical.modules.slice(limit);
+  if (rest.length) {
+    const bytes = rest.reduce((s, m) => s + m.bytes, 0);
+    lines.push(`| ${rest.length} more modules, each at most ${n(rest[0].bytes)} B | ${n(bytes)} | ${((100 * bytes) / total).toFixed(1)}% |`);
+  }
   return lines.join('\n');
 }
 
@@ -135,7 +142,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     if (process.argv.includes('--json')) console.log(JSON.stringify(sizes));
     else {
       console.log(formatBundleSize(sizes));
-      if (process.argv.includes('--breakdown')) console.log(`\n${formatBreakdown(sizes)}`);
+      const breakdown = process.argv.find((a) => a === '--breakdown' || a.startsWith('--breakdown='));
+      if (breakdown) console.log(`\n${formatBreakdown(sizes, Number(breakdown.split('=')[1] ?? Infinity))}`);
     }
     const warning = enforceGoal(sizes);
     if (warning) console.warn(warning);

@@ -1,7 +1,8 @@
-// Scenario 6: browser bundle size. esbuild bundles dist/esm/index.js for the browser (rxjs and zod
-// external; isomorphic-ws resolves to its browser file through its "browser" field), minified, then
-// gzip (zlib level 9). Deterministic, so it runs once in a child process. The metafile says which
-// modules dominate.
+// Scenario 6: what a browser app pays, measured as the build does (scripts/bundle-size.mjs): esbuild
+// bundles the typical import { AuiClient, retryOn1011, failFastOn1008, accumulateText } of
+// dist/esm/index.js for the browser WITH zod (rxjs external; the browser maps swap in the browser
+// socket and isomorphic-ws's browser file), minified, then gzip (zlib level 9). Deterministic, so it
+// runs once in a child process. The metafile says which modules dominate.
 import { fmt } from '../lib/stats.mjs';
 import { goal } from './labels.mjs';
 
@@ -16,16 +17,18 @@ export function config() {
 }
 
 export function describe() {
-  return 'esbuild dist/esm/index.js --bundle --platform=browser --format=esm --minify, external rxjs, rxjs/*, zod, zod/*; gzip -9 via zlib';
+  return 'esbuild of `export { AuiClient, retryOn1011, failFastOn1008, accumulateText } from dist/esm/index.js` --bundle --platform=browser --format=esm --minify, zod bundled, external rxjs, rxjs/*; gzip -9 via zlib (scripts/bundle-size.mjs)';
 }
 
 export function summarizeRuns(ctx) {
   const r = ctx.runs.bundle?.[0];
-  if (!r) return { header: ['figure', 'value'], rows: [['bundle', ctx.failures.bundle?.[0]?.split('\n')[0] ?? 'n/a']], goals: [goal('gzipped ≤ 8 KB', { value: NaN, text: 'n/a' }, null)] };
+  if (!r) return { header: ['figure', 'value'], rows: [['bundle', ctx.failures.bundle?.[0]?.split('\n')[0] ?? 'n/a']], goals: [goal('typical import with zod gzipped ≤ 16 KB', { value: NaN, text: 'n/a' }, null)] };
   const rows = [
     ['minified bytes', fmt(r.minBytes)],
     ['gzip -9 bytes', `${fmt(r.gzipBytes)} (${(r.gzipBytes / 1024).toFixed(2)} KB)`],
     ['brotli bytes', fmt(r.brotliBytes)],
+    ['gzip -9, aui-rx alone (zod external)', fmt(r.aloneGzipBytes)],
+    ['gzip -9, whole barrel with zod', fmt(r.barrelGzipBytes)],
     ['ws in bundle', r.wsInBundle ? 'YES (wrong)' : 'no'],
     ['dist has streamMessage', r.hasStreamMessage ? 'yes' : 'NO (WebSocket transport not in dist yet: partial bundle)'],
     ...r.top.map((m) => [`  ${m.path}`, `${fmt(m.bytes)} B minified (${m.pct.toFixed(1)}%)`]),
@@ -35,6 +38,6 @@ export function summarizeRuns(ctx) {
     header: ['figure', 'value'],
     rows,
     figures: { gzipKb: kb },
-    goals: [goal('browser bundle gzipped ≤ 8 KB (rxjs, zod external)', { value: kb, text: `${kb.toFixed(2)} KB${r.hasStreamMessage ? '' : ' (partial: no WebSocket transport in dist yet)'}` }, r.hasStreamMessage ? kb <= 8 && !r.wsInBundle : null)],
+    goals: [goal('typical import with zod gzipped ≤ 16 KB (rxjs external)', { value: kb, text: `${kb.toFixed(2)} KB${r.hasStreamMessage ? '' : ' (partial: no WebSocket transport in dist yet)'}` }, r.hasStreamMessage ? r.gzipBytes <= r.goalGzipBytes && !r.wsInBundle : null)],
   };
 }
