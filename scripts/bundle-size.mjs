@@ -4,7 +4,7 @@
 // app has anyway), minified, then gzip -9 (zlib). The gated figure is the tree-shaken typical import
 // `{ AuiClient, retryOn1011, failFastOn1008, accumulateText }`; the whole public barrel, and both
 // without zod, are printed beside it. Fails when a bundle holds the `ws` package (Node only), a `node:`
-// module, or aui-rx's Node files (node-socket.js, default-websocket.js), and (GATE = 'fail') when the typical import
+// module, or aui-rx's Node files (node-socket.js, default-websocket.js, jit-object.js), and (GATE = 'fail') when the typical import
 // is above GOAL_GZIP_BYTES.
 //
 //   node scripts/bundle-size.mjs               the figures (scripts/build.mjs runs this after compiling)
@@ -48,7 +48,7 @@ async function measure(contents, { withZod }) {
   });
   const code = result.outputFiles[0].contents;
   const inputs = Object.keys(result.metafile.inputs);
-  const nodeOnly = inputs.filter((p) => /(^|\/)node_modules\/ws\//.test(p) || p.startsWith('node:') || /\/(node-socket|default-websocket)\.js$/.test(p));
+  const nodeOnly = inputs.filter((p) => /(^|\/)node_modules\/ws\//.test(p) || p.startsWith('node:') || /\/(node-socket|default-websocket|jit-object)\.js$/.test(p));
   const output = Object.values(result.metafile.outputs)[0];
   const modules = Object.entries(output.inputs)
     .map(([path, v]) => ({ path: shortPath(path), bytes: v.bytesInOutput }))
