@@ -121,8 +121,8 @@ export function runChatSession(chat: AuiChat, io: CliIo, input: SessionInput, si
     };
 
     const onAbort = (): void => {
+      finish(new InterruptedError()); // first: no queued line may start once the state says ready
       chat.stop();
-      finish(new InterruptedError());
     };
 
     rl.on('line', (line) => {

@@ -84,11 +84,12 @@ describe('interactive chat (in process, piped input)', () => {
     const input = new PassThrough();
     const io = captureIo();
     const done = chatCommand(at(), io, cleanEnv(), controller.signal, input);
-    input.write('Hi\n');
+    input.write('Hi\nqueued\n');
     await waitUntil(() => io.out.text.includes('I found'));
     controller.abort();
     await expect(done).rejects.toBeInstanceOf(InterruptedError);
     await waitUntil(() => server.stats.openConnections === 0);
+    expect(io.out.text.match(/Thinking…/g)).toHaveLength(1); // the queued line was not sent
   });
 
   it('on a terminal (raw mode: Ctrl-C is a key), Ctrl-C stops a running reply and Ctrl-C when idle exits 0', async () => {
