@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { defer, type Observable } from 'rxjs';
+import { defer, type Observable, type SchedulerLike } from 'rxjs';
 import type * as z from 'zod/mini';
 import { encodeArgs, validateArgs, type TaskIdSource } from './internal/validate-args.js';
 import { walkPages } from './internal/walk-pages.js';
@@ -82,6 +82,17 @@ export class AuiClient {
    * client.connectionState$.subscribe((state) => statusBar.set(state));
    */
   readonly connectionState$: Observable<ConnectionState>;
+
+  /**
+   * The scheduler every delay of this client runs on (its `scheduler` option): operators that wait
+   * on its behalf (`createAuiChat`'s retries) use it too, so one `TestScheduler` drives them all.
+   *
+   * @example
+   * client.streamMessage(message).pipe(retryOn1011({ scheduler: client.scheduler }));
+   */
+  get scheduler(): SchedulerLike {
+    return this.options.scheduler;
+  }
 
   /**
    * Creates a client. Throws {@link AuiValidationError} at once for bad options (missing key,

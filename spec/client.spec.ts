@@ -1,4 +1,4 @@
-import { lastValueFrom, take, tap, toArray, type Observable } from 'rxjs';
+import { asyncScheduler, lastValueFrom, take, tap, toArray, type Observable } from 'rxjs';
 import {
   AuiApplicationError,
   AuiAuthenticationError,
@@ -43,6 +43,12 @@ describe('AuiClient (REST)', () => {
       expect(() => new AuiClient({ apiKey: '' })).toThrow(AuiValidationError);
       expect(() => new AuiClient({ apiKey: key, baseUrl: 'http://api.example.com' })).toThrow(/non-loopback/);
       expect(() => createAuiClient({ apiKey: key, baseUrl: 'not a url' })).toThrow(AuiValidationError);
+    });
+
+    it('exposes the scheduler its delays run on: the option, else asyncScheduler', () => {
+      const scheduler = createTestScheduler();
+      expect(new AuiClient({ apiKey: key, scheduler }).scheduler).toBe(scheduler);
+      expect(new AuiClient({ apiKey: key }).scheduler).toBe(asyncScheduler);
     });
 
     it('createAuiClient builds an AuiClient', () => {

@@ -70,8 +70,8 @@ export function summarizeRuns(ctx) {
     notes,
     figures: { ...d, inClient: Object.fromEntries(breakdown.map((b) => [b.part, { raw: b.raw, aui: b.aui, diff: b.diff }])) },
     goals: [
-      goal('aui-rx p50 ≤ +5 µs over raw ws (first text and final)', { value: Math.max(d.first_p50, d.final_p50), text: `first ${fmtDiff(d.first_p50, 1)} µs, final ${fmtDiff(d.final_p50, 1)} µs` }, d.first_p50 <= 5 && d.final_p50 <= 5),
-      goal('aui-rx p99 ≤ +15 µs over raw ws (first text and final)', { value: Math.max(d.first_p99, d.final_p99), text: `first ${fmtDiff(d.first_p99, 1)} µs, final ${fmtDiff(d.final_p99, 1)} µs` }, d.first_p99 <= 15 && d.final_p99 <= 15),
+      // Issue 13: p50 ≤ +15 µs over raw ws for the first text and the final (7 % of a loopback turn).
+      goal('aui-rx p50 ≤ +15 µs over raw ws (first text and final)', { value: Math.max(d.first_p50, d.final_p50), text: `first ${fmtDiff(d.first_p50, 1)} µs, final ${fmtDiff(d.final_p50, 1)} µs` }, d.first_p50 <= 15 && d.final_p50 <= 15),
     ],
   };
 }

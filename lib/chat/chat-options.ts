@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { AuiError } from '../errors.js';
 import { createAuiError } from '../failure-policy.js';
 import { guardArgs, validateArgs } from '../internal/validate-args.js';
@@ -49,14 +49,6 @@ export function checkChatOptions(options: AuiChatOptions): ChatTarget {
 }
 
 /**
- * The scheduler of an `AuiClient` (its `scheduler` option, from its resolved options); `undefined` for
- * a stand-in without them.
- */
-function clientScheduler(client: AuiChatClient): SchedulerLike | undefined {
-  return (client as { readonly options?: { readonly scheduler?: SchedulerLike } }).options?.scheduler;
-}
-
-/**
  * The retry of each turn: `retryOn1011(options.retry)` waiting on the client's scheduler unless the
  * options name one, or no retry for `retry: false`.
  *
@@ -66,6 +58,6 @@ function clientScheduler(client: AuiChatClient): SchedulerLike | undefined {
 export function turnRetry(client: AuiChatClient, options: Pick<AuiChatOptions, 'retry'>): MonoTypeOperatorFunction<StreamEvent> {
   const retry = options.retry ?? {};
   if (retry === false) return (source) => source;
-  const scheduler = retry.scheduler ?? clientScheduler(client);
+  const scheduler = retry.scheduler ?? client.scheduler;
   return retryOn1011<StreamEvent>(scheduler === undefined ? retry : { ...retry, scheduler });
 }

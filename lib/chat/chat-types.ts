@@ -101,8 +101,11 @@ export interface AuiChatUserOptions extends AuiChatCommonOptions {
 /** What `createAuiChat` takes: `{ taskId }` or `{ userId }`, plus the common options. */
 export type AuiChatOptions = AuiChatTaskOptions | AuiChatUserOptions;
 
-/** The methods of {@link AuiClient} a chat uses (an `AuiClient`, or a stand-in in tests). */
-export type AuiChatClient = Pick<AuiClient, 'createTask' | 'getTaskMessages' | 'streamMessage'>;
+/**
+ * What a chat uses of {@link AuiClient} (an `AuiClient`, or a stand-in in tests): three methods, and
+ * the client's `scheduler` where it has one (the retries wait on it).
+ */
+export type AuiChatClient = Pick<AuiClient, 'createTask' | 'getTaskMessages' | 'streamMessage'> & Partial<Pick<AuiClient, 'scheduler'>>;
 
 /**
  * A chat over one task: its state as an Observable and as a synchronous snapshot, and the commands.
