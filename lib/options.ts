@@ -189,11 +189,17 @@ function pageUrl(): string | undefined {
   return typeof base === 'string' && base !== '' ? base : undefined;
 }
 
+/**
+ * The error of an option that fails its check: `message` for the error, `issue` for its one issue,
+ * whose path is the option's name (`timeouts.idleMs` → `['timeouts', 'idleMs']`).
+ */
+function invalid(name: string, message: string, issue: string): AuiValidationError {
+  return new AuiValidationError(message, { issues: [{ path: name.split('.'), message: issue }] });
+}
+
 /** `value` as a URL; a relative one (baseUrl only) resolved against the page, when there is one. */
 function parseUrl(name: string, value: string, relative: boolean): URL {
-  const invalid = (message: string, issue: string): AuiValidationError =>
-    new AuiValidationError(message, { issues: [{ path: [name], message: issue }] });
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${name} is not a valid URL`, 'invalid URL');
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(name, `${name} is not a valid URL`, 'invalid URL');
   try {
     return new URL(value);
   } catch {
@@ -202,6 +208,7 @@ function parseUrl(name: string, value: string, relative: boolean): URL {
   const page = relative ? pageUrl() : undefined;
   if (relative && page === undefined) {
     throw invalid(
+      name,
       `${name} is not an absolute URL: a relative ${name} is resolved against the page (document.baseURI), so only in a browser; pass an absolute http(s) URL here`,
       'relative URL outside a browser',
     );
@@ -209,30 +216,29 @@ function parseUrl(name: string, value: string, relative: boolean): URL {
   try {
     return new URL(value, page);
   } catch {
-    throw invalid(`${name} is not a valid URL`, 'invalid URL');
+    throw invalid(name, `${name} is not a valid URL`, 'invalid URL');
   }
 }
 
 function checkUrl(name: string, value: string, secure: string, insecure: string, allowInsecure: boolean, relative = false): URL {
   const url = parseUrl(name, value, relative);
   if (url.protocol !== secure && url.protocol !== insecure) {
-    throw new AuiValidationError(`${name} must use ${secure}// or ${insecure}//`, {
-      issues: [{ path: [name], message: `unsupported protocol ${url.protocol}` }],
-    });
+    throw invalid(name, `${name} must use ${secure}// or ${insecure}//`, `unsupported protocol ${url.protocol}`);
   }
   if (url.protocol === insecure && !allowInsecure && !isLoopbackHost(url.hostname)) {
-    throw new AuiValidationError(
+    throw invalid(
+      name,
       `${name} uses ${insecure}// to a non-loopback host; the API key would travel in clear text (set allowInsecure to permit it)`,
-      { issues: [{ path: [name], message: 'insecure protocol to a non-loopback host' }] },
+      'insecure protocol to a non-loopback host',
     );
   }
   if (url.username || url.password) {
-    throw new AuiValidationError(`${name} must not contain credentials`, { issues: [{ path: [name], message: 'credentials in URL' }] });
+    throw invalid(name, `${name} must not contain credentials`, 'credentials in URL');
   }
   // `href` keeps an empty '?' or '#' that `search` and `hash` hide. Paths are appended to baseUrl
   // and the key's query parameter to wsUrl, so neither may carry a query or fragment.
   if (/[?#]/.test(url.href)) {
-    throw new AuiValidationError(`${name} must not have a query or fragment`, { issues: [{ path: [name], message: 'query or fragment in URL' }] });
+    throw invalid(name, `${name} must not have a query or fragment`, 'query or fragment in URL');
   }
   return url;
 }
@@ -240,7 +246,7 @@ function checkUrl(name: string, value: string, secure: string, insecure: string,
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new AuiValidationError(`${name} must be a positive number`, { issues: [{ path: name.split('.'), message: 'must be > 0' }] });
+    throw invalid(name, `${name} must be a positive number`, 'must be > 0');
   }
   return value;
 }
@@ -250,9 +256,7 @@ function delay(name: string, value: number | undefined, fallback: number, zero =
   if (zero && value === 0) return 0;
   const ms = positive(name, value, fallback);
   if (ms > MAX_TIMEOUT_MS) {
-    throw new AuiValidationError(`${name} must be at most ${MAX_TIMEOUT_MS} ms (2^31−1; a longer timer fires at once)`, {
-      issues: [{ path: name.split('.'), message: `must be <= ${MAX_TIMEOUT_MS}` }],
-    });
+    throw invalid(name, `${name} must be at most ${MAX_TIMEOUT_MS} ms (2^31−1; a longer timer fires at once)`, `must be <= ${MAX_TIMEOUT_MS}`);
   }
   return ms;
 }
@@ -261,7 +265,7 @@ function delay(name: string, value: number | undefined, fallback: number, zero =
 function count(name: string, value: number | undefined, fallback: number): number {
   const n = positive(name, value, fallback);
   if (!Number.isInteger(n)) {
-    throw new AuiValidationError(`${name} must be an integer`, { issues: [{ path: name.split('.'), message: 'integer' }] });
+    throw invalid(name, `${name} must be an integer`, 'integer');
   }
   return n;
 }
@@ -269,7 +273,7 @@ function count(name: string, value: number | undefined, fallback: number): numbe
 function resolveLimits(limits: AuiLimits | undefined): Required<AuiLimits> {
   if (limits === undefined) return DEFAULT_LIMITS;
   if (typeof limits !== 'object' || limits === null) {
-    throw new AuiValidationError('limits must be an object', { issues: [{ path: ['limits'], message: 'must be an object' }] });
+    throw invalid('limits', 'limits must be an object', 'must be an object');
   }
   return {
     maxFrameBytes: count('limits.maxFrameBytes', limits.maxFrameBytes, DEFAULT_LIMITS.maxFrameBytes),
@@ -290,16 +294,14 @@ function resolveLimits(limits: AuiLimits | undefined): Required<AuiLimits> {
 export function resolveOptions(options: AuiClientOptions): ResolvedOptions {
   const { apiKey } = options ?? ({} as AuiClientOptions);
   if (apiKey !== undefined && typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
-    throw new AuiValidationError('apiKey must be a non-empty string or a function returning one', { issues: [{ path: ['apiKey'], message: 'required' }] });
+    throw invalid('apiKey', 'apiKey must be a non-empty string or a function returning one', 'required');
   }
   const allowInsecure = options.allowInsecure ?? false;
   const base = checkUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, 'https:', 'http:', allowInsecure, true);
   const baseUrl = base.href.replace(/\/+$/, '');
   if (apiKey === undefined && baseUrl === DEFAULT_BASE_URL) {
     // AUI itself always needs the key: most likely an unset variable (`apiKey: process.env.…`).
-    throw new AuiValidationError('apiKey is required with the default baseUrl (omit it only for a baseUrl that adds the key, such as an aui-rx/relay)', {
-      issues: [{ path: ['apiKey'], message: 'required' }],
-    });
+    throw invalid('apiKey', 'apiKey is required with the default baseUrl (omit it only for a baseUrl that adds the key, such as an aui-rx/relay)', 'required');
   }
   const derivedWs = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}${baseUrl.slice(base.protocol.length)}${SESSION_PATH}`;
   const ws = checkUrl('wsUrl', options.wsUrl ?? derivedWs, 'wss:', 'ws:', allowInsecure);
