@@ -235,6 +235,9 @@ export const CreateTaskRequestSchema = looseObject({
 /** Arguments of `createTask`. */
 export type CreateTaskRequest = z.input<typeof CreateTaskRequestSchema>;
 
+/** Number of tasks per page, 1–1000 (server default 10): `listTasks` and `listAllTasks`. */
+const PageSize = z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000)));
+
 /** Arguments of `listTasks`: `page` is 1-based (default 1), `size` default 10. */
 export const ListTasksRequestSchema = object({
   /** The end user whose tasks are listed. */
@@ -242,13 +245,21 @@ export const ListTasksRequestSchema = object({
   /** 1-based page number (server default 1). */
   page: z.optional(z.number().check(z.int(), z.gte(1))),
   /** Number of tasks per page, 1–1000 (server default 10). */
-  size: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+  size: PageSize,
 });
 /** Arguments of `listTasks`. */
 export type ListTasksRequest = z.input<typeof ListTasksRequestSchema>;
 
-/** Arguments of `listAllTasks`: the page size to walk with (default 10). */
-export const ListAllTasksRequestSchema = z.omit(ListTasksRequestSchema, { page: true });
+/**
+ * Arguments of `listAllTasks`: {@link ListTasksRequestSchema} without `page` (the page size to walk
+ * with, default 10). Written out rather than with `z.omit`, which costs ~350 B gzip in a browser bundle.
+ */
+export const ListAllTasksRequestSchema = object({
+  /** The end user whose tasks are listed. */
+  user_id: Id,
+  /** Number of tasks per page, 1–1000 (server default 10). */
+  size: PageSize,
+});
 /** Arguments of `listAllTasks`. */
 export type ListAllTasksRequest = z.input<typeof ListAllTasksRequestSchema>;
 
