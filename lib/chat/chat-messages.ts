@@ -19,7 +19,25 @@ export type MessagePatch = Partial<Pick<AuiChatMessage, 'text' | 'streaming' | '
  */
 export function historyMessage(message: AgentMessage): AuiChatMessage {
   const role = message.sender.type === 'user' ? 'user' : 'assistant';
-  return Object.freeze({ id: message.id, role, text: message.text, streaming: false, stopped: false, message });
+  return Object.freeze({ id: message.id, role, text: message.text, streaming: false, stopped: false, message: deepFreeze(message) });
+}
+
+/**
+ * `value` with every object and array in it frozen, in place (the server's message a snapshot holds:
+ * its cards, suggestions and sender can no more be changed than the snapshot itself). Bounded by the
+ * value's own depth; a value met twice is frozen once.
+ *
+ * @example
+ * deepFreeze(event.message).cards; // frozen, as is each card
+ */
+export function deepFreeze<T>(value: T): T {
+  const pending: unknown[] = [value];
+  for (let next = pending.pop(); next !== undefined || pending.length > 0; next = pending.pop()) {
+    if (next === null || typeof next !== 'object' || Object.isFrozen(next)) continue;
+    Object.freeze(next);
+    for (const member of Object.values(next)) pending.push(member);
+  }
+  return value;
 }
 
 /**

@@ -50,7 +50,7 @@ export interface AuiChatMessage {
   readonly message?: AgentMessage;
 }
 
-/** A snapshot of a chat: a new frozen object on every change, never mutated. */
+/** A snapshot of a chat: a new deeply frozen object on every change (the server's messages in it too), never mutated. */
 export interface AuiChatState {
   /** The task the chat talks in; `undefined` in a `{ userId }` chat until its first send created it. */
   readonly taskId: string | undefined;

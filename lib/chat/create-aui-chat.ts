@@ -13,6 +13,7 @@ import { failFastOn1008 } from '../operators/fail-fast-on-1008.js';
 import { SendMessageFieldsSchema } from '../protocol/rest.js';
 import type { StreamEvent } from '../stream-event.js';
 import {
+  deepFreeze,
   historyMessage,
   lastUserIndex,
   nextState,
@@ -49,6 +50,8 @@ class ChatSession implements AuiChat {
   #history: Subscription | undefined;
   #lastId = 0;
   #closed = false;
+  /** Whether `state$` has completed (after `close()`, once the last snapshot went out). */
+  #completed = false;
 
   constructor(client: AuiChatClient, target: ChatTarget, options: AuiChatOptions) {
     this.#client = client;
@@ -110,7 +113,7 @@ class ChatSession implements AuiChat {
       this.#update({ status: 'ready' });
     }
     this.#closed = true;
-    this.#states.complete();
+    if (!this.#emitting) this.#complete(); // else the emit loop under way sends the last snapshot first, then completes
   }
 
   /** Why `method` is refused now (closed, or a request in flight), or undefined. */
@@ -182,7 +185,7 @@ class ChatSession implements AuiChat {
       this.#setReply(turn, { text: '' }, 'streaming'); // the retried reply starts again in the same message
     } else {
       this.#turn = undefined;
-      this.#setReply(turn, { text: event.message.text, streaming: false, message: event.message }, 'ready');
+      this.#setReply(turn, { text: event.message.text, streaming: false, message: deepFreeze(event.message) }, 'ready');
       const reply = this.#reply(turn);
       if (reply !== undefined) turn.outcome.next(reply);
       turn.outcome.complete();
@@ -237,16 +240,23 @@ class ChatSession implements AuiChat {
    * so every subscriber sees the snapshots in the same order.
    */
   #emit(): void {
-    if (this.#emitting || this.#closed) return;
+    if (this.#emitting) return;
     this.#emitting = true;
     try {
-      while (this.#emitted !== this.#state) {
+      while (this.#emitted !== this.#state && !this.#completed) {
         this.#emitted = this.#state;
         this.#states.next(this.#state);
       }
     } finally {
       this.#emitting = false;
+      if (this.#closed) this.#complete(); // close() was called by a subscriber during the loop
     }
+  }
+
+  #complete(): void {
+    if (this.#completed) return;
+    this.#completed = true;
+    this.#states.complete();
   }
 }
 
