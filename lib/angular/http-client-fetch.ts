@@ -9,14 +9,18 @@
  * @packageDocumentation
  */
 import {
+  HttpContext,
+  HttpContextToken,
   HttpErrorResponse,
   HttpEventType,
   HttpHeaders,
   type HttpClient,
   type HttpEvent,
+  type HttpInterceptorFn,
   type HttpResponseBase,
 } from '@angular/common/http';
-import type { Subscription } from 'rxjs';
+import { throwError, type Subscription } from 'rxjs';
+import { API_KEY_HEADER } from '../transports/http/http-request.js';
 
 /** Options of {@link httpClientFetch}. */
 export interface HttpClientFetchOptions {
@@ -27,6 +31,35 @@ export interface HttpClientFetchOptions {
    */
   readonly passRedirect?: boolean;
 }
+
+/** The origin a request of {@link httpClientFetch} was made for (`undefined`: not one of its requests). */
+const AUI_REQUEST_ORIGIN = new HttpContextToken<string | undefined>(() => undefined);
+
+/** The origin of `url` (a relative URL is resolved against one placeholder base, so two relative URLs share it). */
+function originOf(url: string): string {
+  try {
+    return new URL(url, 'http://relative.invalid').origin;
+  } catch {
+    return 'null';
+  }
+}
+
+/**
+ * The interceptor `withHttpClient()` puts after the app's own (Angular's root interceptors run
+ * innermost): a request of {@link httpClientFetch} that carries the API key and that an interceptor
+ * sent to another origin than the client's fails here, before it leaves, so the key never reaches
+ * that origin.
+ *
+ * @example
+ * { provide: ɵHTTP_ROOT_INTERCEPTOR_FNS, useValue: apiKeyOriginGuard, multi: true }
+ */
+export const apiKeyOriginGuard: HttpInterceptorFn = (req, next) => {
+  const origin = req.context.get(AUI_REQUEST_ORIGIN);
+  if (origin === undefined || !req.headers.has(API_KEY_HEADER)) return next(req);
+  const sentTo = originOf(req.urlWithParams);
+  if (sentTo === origin) return next(req);
+  return throwError(() => new Error(`An HttpClient interceptor sent the request to another origin (${sentTo}, not ${origin}); refused so that the API key is not sent there`));
+};
 
 /** Statuses whose `Response` cannot have a body. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
@@ -189,6 +222,7 @@ export function httpClientFetch(http: HttpClient, options: HttpClientFetchOption
         .request(init.method ?? 'GET', requestUrl(input), {
           body: typeof init.body === 'string' ? init.body : null,
           headers: requestHeaders(init.headers),
+          context: new HttpContext().set(AUI_REQUEST_ORIGIN, originOf(requestUrl(input))),
           observe: 'events',
           reportProgress: true,
           responseType: 'text',

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import { inject } from '@angular/core';
-import { FetchBackend, HttpBackend, HttpClient } from '@angular/common/http';
-import { httpClientFetch } from './http-client-fetch.js';
+import { FetchBackend, HttpBackend, HttpClient, ɵHTTP_ROOT_INTERCEPTOR_FNS } from '@angular/common/http';
+import { apiKeyOriginGuard, httpClientFetch } from './http-client-fetch.js';
 import type { AuiClientFeature } from './provide-aui-client.js';
 
 /**
@@ -19,7 +19,10 @@ import type { AuiClientFeature } from './provide-aui-client.js';
  * with `provideHttpClient()`: with `withFetch()` the client's redirect policy (never follow to another
  * origin) is kept; the XHR backend follows redirects itself. `limits.maxBodyBytes` still holds: the
  * body is counted while `HttpClient` reports it, and the request is cancelled past the limit. The
- * feature replaces any `fetch` given in the options.
+ * feature replaces any `fetch` given in the options. A request that carries the API key and that an
+ * interceptor sends to another origin than the client's fails before it leaves (the guard runs after
+ * the app's interceptors when `provideHttpClient()` and `provideAuiClient()` are in the same injector;
+ * a redirect the XHR backend follows by itself is not seen: use `withFetch()` where there is a key).
  *
  * @example
  * export const appConfig: ApplicationConfig = {
@@ -29,7 +32,8 @@ import type { AuiClientFeature } from './provide-aui-client.js';
 export function withHttpClient(): AuiClientFeature {
   return {
     kind: 'http-client',
-    providers: [],
+    // Angular's root interceptors run after the app's: the guard sees the URL the request will go to.
+    providers: [{ provide: ɵHTTP_ROOT_INTERCEPTOR_FNS, useValue: apiKeyOriginGuard, multi: true }],
     configure: (options) => ({
       ...options,
       fetch: httpClientFetch(inject(HttpClient), {

@@ -123,4 +123,20 @@ describe('withHttpClient', () => {
     expect(request.request.headers.get('x-network-api-key')).toBe('k');
     request.flush('{"detail":"Not Found"}', { status: 404, statusText: 'Not Found' });
   });
+
+  it('an interceptor that sends the request to another origin does not take the key there: the call fails, nothing reaches that origin', async () => {
+    configureTestBed([
+      provideHttpClient(withInterceptors([(req, next) => next(req.clone({ url: req.url.replace('https://aui.example', 'https://elsewhere.example') }))])),
+      provideHttpClientTesting(),
+      provideAuiClient({ apiKey: 'secret-key-1', baseUrl: 'https://aui.example' }, withHttpClient()),
+    ]);
+    const outcome = firstValueFrom(TestBed.inject(AUI_CLIENT).getTask('task-1')).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    const sent = TestBed.inject(HttpTestingController).match(() => true);
+    for (const request of sent) request.flush('{"id":"task-1"}', { status: 404, statusText: 'Not Found' });
+    expect(sent.filter((r) => r.request.headers.has('x-network-api-key')).map((r) => r.request.url)).toEqual([]);
+    expect(await outcome).toMatchObject({ name: 'AuiConnectionError', message: expect.stringContaining('another origin') });
+  });
 });
