@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import { int, record } from '../internal/lean-zod.js';
 import type { AuiIssue } from '../errors.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 import { describeIssue } from '../internal/zod-issues.js';
@@ -33,7 +34,7 @@ export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
 /** OpenAPI `HTTPValidationError` `{"errors": [ValidationItem…]}` and G0 `{"status_code": 401, "errors": ["Unauthorized"]}`. */
 export const ErrorsListBodySchema = wireObject({
   /** The HTTP status repeated in the body (G0 form), e.g. `401`. */
-  status_code: nullAsAbsent(z.optional(z.number().check(z.int()))),
+  status_code: nullAsAbsent(z.optional(z.number().check(int()))),
   /** Error words such as `Unauthorized`, or validation problems (OpenAPI `HTTPValidationError`). */
   errors: z.array(z.union([z.string(), ValidationItemSchema])),
 });
@@ -46,13 +47,13 @@ export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
  */
 export const ApplicationErrorBodySchema = wireObject({
   /** The HTTP status the error stands for, e.g. `400`, `422` or `500`. */
-  status_code: z.number().check(z.int()),
+  status_code: z.number().check(int()),
   /** Short summary, e.g. `Content moderation triggered`. */
   description: nullAsAbsent(z.optional(z.string())),
   /** Detailed explanation, e.g. `The message was flagged by content moderation.` */
   message: nullAsAbsent(z.optional(z.string())),
   /** Error-specific context whose structure depends on the error type (e.g. `moderation_category`). */
-  extra_data: nullAsAbsent(z.nullish(z.record(z.string(), z.unknown()))),
+  extra_data: nullAsAbsent(z.nullish(record())),
 });
 /** The application error body / WebSocket error frame. */
 export type ApplicationErrorBody = z.infer<typeof ApplicationErrorBodySchema>;

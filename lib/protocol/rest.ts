@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import { int, record } from '../internal/lean-zod.js';
 import { looseObject, object } from '../internal/jit-object.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 
@@ -159,7 +160,7 @@ export const AgentMessageSchema = wireObject({
   /** URL associated with the message (SDK 1.2.28+), if any. */
   url: nullAsAbsent(z.nullish(z.string())),
   /** Trace of how the agent produced the reply; present only when trace flags were requested. */
-  trace_info: nullAsAbsent(z.nullish(z.record(z.string(), z.unknown()))),
+  trace_info: nullAsAbsent(z.nullish(record())),
 });
 /** The agent's reply, and any message of a task. */
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
@@ -188,11 +189,11 @@ export const TaskPageSchema = wireObject({
   /** The tasks on this page; `[]` when the server omits the field. */
   tasks: nullAsAbsent(z._default(z.array(TaskSchema), [])),
   /** Total number of tasks the user has, across all pages. */
-  total: z.number().check(z.int(), z.nonnegative()),
+  total: z.number().check(int(), z.nonnegative()),
   /** The 1-based page number (echo of the request). */
-  page: z.number().check(z.int()),
+  page: z.number().check(int()),
   /** The page size (echo of the request). */
-  size: z.number().check(z.int()),
+  size: z.number().check(int()),
 });
 /** One page of a user's tasks. */
 export type TaskPage = z.infer<typeof TaskPageSchema>;
@@ -202,7 +203,7 @@ export const MessageContextSchema = looseObject({
   /** URL of the page or product the user is looking at. */
   url: z.nullish(z.string()),
   /** Free-form lead/customer details, e.g. `{ customer_type: 'residential' }`. */
-  lead_details: z.nullish(z.record(z.string(), z.unknown())),
+  lead_details: z.nullish(record()),
   /** The greeting shown to the user before this message (OpenAPI 0.6.0+). */
   welcome_message: z.nullish(z.string()),
 });
@@ -236,14 +237,14 @@ export const CreateTaskRequestSchema = looseObject({
 export type CreateTaskRequest = z.input<typeof CreateTaskRequestSchema>;
 
 /** Number of tasks per page, 1–1000 (server default 10): `listTasks` and `listAllTasks`. */
-const PageSize = z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000)));
+const PageSize = z.optional(z.number().check(int(), z.gte(1), z.lte(1000)));
 
 /** Arguments of `listTasks`: `page` is 1-based (default 1), `size` default 10. */
 export const ListTasksRequestSchema = object({
   /** The end user whose tasks are listed. */
   user_id: Id,
   /** 1-based page number (server default 1). */
-  page: z.optional(z.number().check(z.int(), z.gte(1))),
+  page: z.optional(z.number().check(int(), z.gte(1))),
   /** Number of tasks per page, 1–1000 (server default 10). */
   size: PageSize,
 });
@@ -280,7 +281,7 @@ export const SendMessageFieldsSchema = looseObject({
   /** Where the user is (page URL, lead details); optional. */
   context: z.nullish(MessageContextSchema),
   /** Free-form custom variables passed to the agent (SDK 1.2.28+). */
-  agent_variables: z.optional(z.record(z.string(), z.unknown())),
+  agent_variables: z.optional(record()),
 });
 
 /**

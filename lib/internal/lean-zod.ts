@@ -1,0 +1,95 @@
+/**
+ * Stand-ins for three `zod/mini` builders whose zod parts weigh more in a browser bundle than the job
+ * needs: `z.int()` as a check (~430 B gzip: zod's number-format schema, its ranges and its regex),
+ * `z.record(z.string(), z.unknown())` (~540 B: zod's general record parser) and `z.literal(value)`
+ * (~180 B). Each accepts the same input, gives the same output and raises the same issues (code,
+ * path, fields that make the message) as zod's own, through checks on schemas the bundle has anyway;
+ * spec/internal/lean-zod.spec.ts holds them side by side with zod's on any input.
+ *
+ * @packageDocumentation
+ */
+import * as z from 'zod/mini';
+
+/** A check that raises its issues itself (as zod's own checks do), naming itself as their `inst`. */
+function checkWith<T>(run: (payload: z.core.ParsePayload<T>, inst: z.core.$ZodCheck<T>) => void): z.core.$ZodCheck<T> {
+  const inst: z.core.$ZodCheck<T> = z.check<T>((payload) => run(payload, inst));
+  return inst;
+}
+
+/**
+ * `z.int()` used as a check of `z.number()`: a safe integer. A fraction is `invalid_type` (expected
+ * `int`; later checks are skipped), an integer beyond ±(2^53−1) is `too_big` / `too_small`.
+ *
+ * @example
+ * const Page = z.number().check(int(), z.gte(1));
+ * @internal
+ */
+export function int(): z.core.$ZodCheck<number> {
+  return checkWith<number>((payload, inst) => {
+    const input = payload.value;
+    if (!Number.isInteger(input)) {
+      payload.issues.push({ expected: 'int', format: 'safeint', code: 'invalid_type', continue: false, input, inst } as z.core.$ZodRawIssue);
+    } else if (!Number.isSafeInteger(input)) {
+      const note = 'Integers must be within the safe integer range.';
+      const bound =
+        input > 0
+          ? { code: 'too_big', maximum: Number.MAX_SAFE_INTEGER, origin: 'int', inclusive: true, note }
+          : { code: 'too_small', minimum: Number.MIN_SAFE_INTEGER, origin: 'int', inclusive: true, note };
+      payload.issues.push({ input, inst, continue: true, ...bound } as z.core.$ZodRawIssue);
+    }
+  });
+}
+
+/** zod's test for a record: an object, not an array, of `Object`'s kind (or without prototype). */
+function isPlainObject(value: unknown): value is Record<PropertyKey, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const ctor = (value as { constructor?: unknown }).constructor;
+  if (ctor === undefined || typeof ctor !== 'function') return true;
+  const proto = (ctor as { prototype?: unknown }).prototype;
+  return typeof proto === 'object' && proto !== null && !Array.isArray(proto) && Object.prototype.hasOwnProperty.call(proto, 'isPrototypeOf');
+}
+
+/**
+ * `z.record(z.string(), z.unknown())`: a plain object of any values, copied (own enumerable keys;
+ * `__proto__` left out). Anything else is `invalid_type` (expected `record`); a symbol key is
+ * `invalid_key` at that key.
+ *
+ * @example
+ * const Variables = z.optional(record());
+ * @internal
+ */
+export function record(): z.ZodMiniType<Record<string, unknown>, Record<string, unknown>> {
+  const check = checkWith<unknown>((payload, inst) => {
+    const input = payload.value;
+    if (!isPlainObject(input)) {
+      payload.issues.push({ expected: 'record', code: 'invalid_type', input, inst } as z.core.$ZodRawIssue);
+      return;
+    }
+    const out: Record<PropertyKey, unknown> = {};
+    for (const key of Reflect.ownKeys(input)) {
+      if (key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(input, key)) continue;
+      if (typeof key === 'symbol') {
+        const keyIssue = { expected: 'string', code: 'invalid_type', path: [], message: 'Invalid input: expected string, received symbol' };
+        payload.issues.push({ code: 'invalid_key', origin: 'record', issues: [keyIssue], input: key, path: [key], inst } as z.core.$ZodRawIssue);
+        continue;
+      }
+      out[key] = input[key];
+    }
+    payload.value = out;
+  });
+  return z.unknown().check(check) as unknown as z.ZodMiniType<Record<string, unknown>, Record<string, unknown>>;
+}
+
+/**
+ * `z.literal(value)` for one string: that string, else `invalid_value` (expected `"value"`).
+ *
+ * @example
+ * const EventName = literal('thread-message-text-content-updated');
+ * @internal
+ */
+export function literal<const T extends string>(value: T): z.ZodMiniType<T, T> {
+  const check = checkWith<unknown>((payload, inst) => {
+    if (payload.value !== value) payload.issues.push({ code: 'invalid_value', values: [value], input: payload.value, inst } as z.core.$ZodRawIssue);
+  });
+  return z.unknown().check(check) as unknown as z.ZodMiniType<T, T>;
+}
