@@ -39,8 +39,8 @@ function printHistory(io: CliIo, messages: readonly AuiChatMessage[]): void {
  * Runs an interactive session on `chat` until the user leaves: resolves with 0, or with the exit code of
  * the last turn's error when the chat ended in status `'error'`. Lines typed while a reply streams are
  * sent after it (the chat itself refuses a second message in flight). Aborting `signal` (SIGTERM, or a
- * SIGINT that reached the process) stops the reply and rejects with {@link InterruptedError}. The chat
- * is not closed: the caller owns it.
+ * SIGINT that reached the process) stops the reply and rejects with {@link InterruptedError}; an error of
+ * `input` stops it too and rejects with that error. The chat is not closed: the caller owns it.
  *
  * @example
  * const code = await runChatSession(createAuiChat(client, { userId: 'cli-user' }), io, process.stdin, signal);
@@ -57,7 +57,7 @@ export function runChatSession(chat: AuiChat, io: CliIo, input: SessionInput, si
     let announcedTask = chat.state.taskId;
     const subscription = new Subscription();
 
-    const finish = (outcome: number | InterruptedError): void => {
+    const finish = (outcome: number | Error): void => {
       if (finished) return;
       finished = true;
       turn?.spinner.stop();
@@ -139,6 +139,11 @@ export function runChatSession(chat: AuiChat, io: CliIo, input: SessionInput, si
       // Only a terminal in raw mode reports Ctrl-C here; elsewhere it is a SIGINT (the abort signal).
       if (turn === undefined) return finish(exitCode());
       pending.length = 0;
+      chat.stop();
+    });
+    rl.on('error', (error: unknown) => {
+      // the input broke (EIO when the terminal went away, a destroyed stream): end as an abort does, with the error
+      finish(error instanceof Error ? error : new Error(String(error)));
       chat.stop();
     });
     rl.on('close', () => {

@@ -92,6 +92,56 @@ describe('interactive chat (in process, piped input)', () => {
     expect(io.out.text.match(/Thinking…/g)).toHaveLength(1); // the queued line was not sent
   });
 
+  it('an input that breaks mid-reply (EIO): rejects with its error, the reply stops, the socket closes (was an unhandled error event)', async () => {
+    server.failNextTurn({ type: 'stall', afterFrames: 2 });
+    const input = new PassThrough();
+    const io = captureIo();
+    const done = chatCommand(at(), io, cleanEnv(), never, input);
+    input.write('Hi\nqueued\n');
+    await waitUntil(() => io.out.text.includes('I found'));
+    input.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+    await expect(done).rejects.toMatchObject({ code: 'EIO' });
+    await waitUntil(() => server.stats.openConnections === 0);
+    expect(server.stats.turns).toBe(1);
+  });
+
+  it('on a terminal, a Ctrl-C storm while a reply runs with a line queued: the reply stops, the session exits 0, nothing more is sent', async () => {
+    server.failNextTurn({ type: 'stall', afterFrames: 2 });
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input });
+    const io = captureIo(true);
+    const done = chatCommand(at(), io, cleanEnv(), never, input);
+    await waitUntil(() => io.out.text.includes(CHAT_PROMPT));
+    input.write('Hi\rqueued\r');
+    await waitUntil(() => io.out.text.includes('I found'));
+    input.write('\x03'.repeat(20));
+    await expect(done).resolves.toBe(0);
+    input.write('after the end\r');
+    await waitUntil(() => server.stats.openConnections === 0);
+    expect(server.stats.turns).toBe(1);
+    expect(io.err.text).toContain('(stopped)\n');
+  });
+
+  it('a 20 MB line is refused locally (over limits.maxFrameBytes, typed error printed); the next line is still sent', async () => {
+    const input = new PassThrough();
+    const io = captureIo();
+    const done = chatCommand(at(), io, cleanEnv(), never, input);
+    input.end(`${'x'.repeat(20 * 1024 * 1024)}\nsmall\n`);
+    await expect(done).resolves.toBe(0);
+    expect(io.err.text).toMatch(/error \[protocol\] \(close 1009\)/);
+    expect(io.out.text).toContain(agentReplyText('small'));
+    expect(server.stats.turns).toBe(1);
+  });
+
+  it('bytes that are not UTF-8 are read as U+FFFD and sent as such (no crash, no lost line)', async () => {
+    const input = new PassThrough();
+    const io = captureIo();
+    const done = chatCommand(at(), io, cleanEnv(), never, input);
+    input.end(Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('\nok\n')]));
+    await expect(done).resolves.toBe(0);
+    const task = server.store.tasks[0];
+    expect(server.store.messages.get(task?.id ?? '')?.filter((m) => m.sender.type === 'user').map((m) => m.text)).toEqual(['\uFFFD\uFFFD\uFFFD(', 'ok']);
+  });
+
   it('on a terminal (raw mode: Ctrl-C is a key), Ctrl-C stops a running reply and Ctrl-C when idle exits 0', async () => {
     server.failNextTurn({ type: 'stall', afterFrames: 2 });
     const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input });
