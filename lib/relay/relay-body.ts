@@ -73,13 +73,28 @@ export function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: nu
 }
 
 /**
- * The body as a JSON object, or the 422 to answer (FastAPI's shape) when it is empty, not JSON, or
- * not an object.
+ * Whether a `Content-Type` names JSON: `application/json` or `application/…+json`, any parameters.
+ * Nothing else is (no type either): a page on another site can POST a form, `text/plain` or an untyped
+ * Blob with the user's cookies and without asking (a "simple" request), but never a JSON type.
  *
  * @example
- * jsonObject(Buffer.from('{"user_id":"u1"}')); // { object: { user_id: 'u1' } }
+ * isJsonType('application/json; charset=utf-8'); // true
  */
-export function jsonObject(bytes: Buffer): { readonly object: Record<string, unknown> } | { readonly reply: RelayReply } {
+export function isJsonType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[!#$%&'*.^_`|~0-9a-z-]+\+json$/.test(type);
+}
+
+/**
+ * The body as a JSON object; 415 when `contentType` is not JSON (see {@link isJsonType}: the relay's
+ * guard against cross-site requests made with the user's cookies), or the 422 to answer (FastAPI's
+ * shape) when it is empty, not JSON, or not an object.
+ *
+ * @example
+ * jsonObject(Buffer.from('{"user_id":"u1"}'), 'application/json'); // { object: { user_id: 'u1' } }
+ */
+export function jsonObject(bytes: Buffer, contentType: string | undefined): { readonly object: Record<string, unknown> } | { readonly reply: RelayReply } {
+  if (!isJsonType(contentType)) return { reply: applicationReply(415, 'The request body must be sent as application/json') };
   if (bytes.length === 0) return { reply: unprocessable(['body'], 'field required', 'value_error.missing') };
   let value: unknown;
   try {

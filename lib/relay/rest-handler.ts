@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_KEY_QUERY_PARAM } from '../transports/websocket/socket-url.js';
 import { jsonObject, readBody } from './relay-body.js';
 import { applyCors } from './relay-cors.js';
 import { readRelayKey } from './relay-key.js';
@@ -48,24 +47,31 @@ export async function authorizeRequest(authorize: ResolvedRelayOptions['authoriz
   }
 }
 
-/** The browser's query without `network_api_key` (a key the browser may hold never goes upstream). */
-function cleanQuery(query: URLSearchParams): URLSearchParams {
-  const out = new URLSearchParams(query);
-  out.delete(API_KEY_QUERY_PARAM);
+/** Query parameters upstream takes besides `user_id` (list: paging); no other one is forwarded. */
+const PAGING = ['page', 'size'];
+
+/**
+ * The query that goes upstream: only the list's paging parameters, so nothing the relay did not
+ * check does (a browser's `network_api_key`, or any parameter a future AUI might read a user from).
+ */
+function upstreamQuery(query: URLSearchParams, keep: readonly string[]): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [name, value] of query) if (keep.includes(name)) out.append(name, value);
   return out;
 }
 
 /** The upstream request for `route`, or the reply that refuses it. */
-async function scoped(ctx: RestContext, route: RelayRoute, method: string, user: string, query: URLSearchParams, bytes: Buffer, signal: AbortSignal): Promise<UpstreamRequest | RelayReply> {
-  const base = { method, query: cleanQuery(query), signal };
+async function scoped(ctx: RestContext, route: RelayRoute, method: string, user: string, query: URLSearchParams, bytes: Buffer, contentType: string | undefined, signal: AbortSignal): Promise<UpstreamRequest | RelayReply> {
+  // On every route: a query `user_id` names the user or the request is refused.
+  if (query.getAll('user_id').some((id) => id !== user)) return FORBIDDEN;
+  const base = { method, query: upstreamQuery(query, route.kind === 'tasks' && method === 'GET' ? PAGING : []), signal };
   switch (route.kind) {
     case 'tasks': {
       if (method === 'GET') {
-        if (base.query.getAll('user_id').some((id) => id !== user)) return FORBIDDEN;
         base.query.set('user_id', user);
         return { ...base, path: `${EXTERNAL_PREFIX}/tasks` };
       }
-      const parsed = jsonObject(bytes);
+      const parsed = jsonObject(bytes, contentType);
       if ('reply' in parsed) return parsed.reply;
       const body = parsed.object;
       if (body['user_id'] !== undefined && body['user_id'] !== user) return FORBIDDEN;
@@ -80,7 +86,7 @@ async function scoped(ctx: RestContext, route: RelayRoute, method: string, user:
       return { ...base, path };
     }
     case 'message': {
-      const parsed = jsonObject(bytes);
+      const parsed = jsonObject(bytes, contentType);
       if ('reply' in parsed) return parsed.reply;
       const taskId = parsed.object['task_id'];
       if (typeof taskId !== 'string') return unprocessable(['body', 'task_id'], 'str type expected', 'type_error.str');
@@ -129,7 +135,7 @@ async function answer(ctx: RestContext, req: IncomingMessage, res: ServerRespons
   };
   res.once('close', onClose);
   try {
-    const request = await scoped(ctx, route, method, user, query, read.bytes, controller.signal);
+    const request = await scoped(ctx, route, method, user, query, read.bytes, req.headers['content-type'], controller.signal);
     if (!('path' in request)) return fromReply(request);
     let key: string;
     try {

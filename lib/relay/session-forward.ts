@@ -12,6 +12,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type WebSocketServer } from 'ws';
+import { redactText } from '../internal/redact-secret.js';
 import { API_KEY_HEADER, sessionUrl } from '../transports/websocket/socket-url.js';
 import { upgradeOriginAllowed } from './relay-cors.js';
 import { readRelayKey, redactBytes } from './relay-key.js';
@@ -70,7 +71,7 @@ function readRefusal(res: IncomingMessage, key: string, done: (reply: RelayReply
       body = { detail: text.slice(0, 300) };
     }
     const retryAfter = res.headers['retry-after'];
-    done({ status: res.statusCode ?? 502, body, ...(typeof retryAfter === 'string' ? { headers: { 'retry-after': retryAfter } } : {}) });
+    done({ status: res.statusCode ?? 502, body, ...(typeof retryAfter === 'string' ? { headers: { 'retry-after': redactText(retryAfter, key) } } : {}) });
   };
   res.on('data', (chunk: Buffer) => {
     size += chunk.length;

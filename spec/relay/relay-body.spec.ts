@@ -1,10 +1,10 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import { jsonObject, readBody, type BodyRead } from '../../lib/relay/relay-body.js';
+import { isJsonType, jsonObject, readBody, type BodyRead } from '../../lib/relay/relay-body.js';
 import { closeServer } from './relay-kit.js';
 
 describe('jsonObject', () => {
   it('reads a JSON object', () => {
-    expect(jsonObject(Buffer.from('{"user_id":"u1","n":[1]}'))).toEqual({ object: { user_id: 'u1', n: [1] } });
+    expect(jsonObject(Buffer.from('{"user_id":"u1","n":[1]}'), 'application/json')).toEqual({ object: { user_id: 'u1', n: [1] } });
   });
 
   it.each([
@@ -14,9 +14,32 @@ describe('jsonObject', () => {
     ['null', 'null', 'type_error.dict'],
     ['a shape that looks like a reply', '{"status":200,"body":{}}', undefined],
   ])('%s', (_, text, type) => {
-    const read = jsonObject(Buffer.from(text));
+    const read = jsonObject(Buffer.from(text), 'application/json');
     if (type === undefined) expect(read).toEqual({ object: JSON.parse(text) });
     else expect(read).toEqual({ reply: { status: 422, body: { detail: [expect.objectContaining({ type })] } } });
+  });
+});
+
+describe('isJsonType (what a cross-site page cannot send without asking)', () => {
+  it.each([
+    ['application/json', true],
+    ['Application/JSON; charset=utf-8', true],
+    ['application/problem+json', true],
+    ['text/plain', false],
+    ['text/plain; charset=utf-8', false],
+    ['application/x-www-form-urlencoded', false],
+    ['multipart/form-data; boundary=x', false],
+    ['application/jsonx', false],
+    ['text/json', false],
+    ['', false],
+    [undefined, false],
+  ])('%s: %s', (type, json) => {
+    expect(isJsonType(type)).toBe(json);
+  });
+
+  it('a body that is not sent as JSON is 415 whatever it holds', () => {
+    expect(jsonObject(Buffer.from('{"task_id":"t"}'), 'text/plain')).toEqual({ reply: expect.objectContaining({ status: 415 }) });
+    expect(jsonObject(Buffer.from('{"task_id":"t"}'), undefined)).toEqual({ reply: expect.objectContaining({ status: 415 }) });
   });
 });
 
