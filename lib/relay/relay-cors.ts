@@ -66,7 +66,9 @@ export function applyCors(cors: AuiRelayCors | undefined, req: IncomingMessage, 
 
 /**
  * Whether a WebSocket upgrade may proceed: no `Origin` (not a browser), an `Origin` whose host is the
- * request's `Host` (same origin, also through a dev-server proxy that keeps `Host`), or one `cors` allows.
+ * request's `Host` (same origin, also through a dev-server proxy that keeps `Host`), or one `cors`
+ * names (a listed origin or the predicate). `'*'` does not count here: it means "any site, without
+ * credentials", and a browser sends its cookies with every WebSocket.
  *
  * @example
  * if (!upgradeOriginAllowed(options.cors, req)) refuseUpgrade(socket, FORBIDDEN);
@@ -74,7 +76,7 @@ export function applyCors(cors: AuiRelayCors | undefined, req: IncomingMessage, 
 export function upgradeOriginAllowed(cors: AuiRelayCors | undefined, req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
-  if (corsAllows(cors, origin)) return true;
+  if (cors?.origin !== '*' && corsAllows(cors, origin)) return true;
   try {
     return new URL(origin).host === req.headers.host;
   } catch {

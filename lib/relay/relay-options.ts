@@ -16,10 +16,13 @@ export type AuiRelayAuthorize = (req: IncomingMessage) => string | undefined | P
 
 /** Which browser origins may call the relay from another origin (CORS); only set when the page is elsewhere. */
 export interface AuiRelayCors {
-  /** An origin (`https://app.example.com`), a list of them, `'*'` for any, or a predicate. */
+  /**
+   * An origin (`https://app.example.com`), a list of them, `'*'` for any (REST without credentials
+   * only; WebSockets, which always carry cookies, are then same-origin only), or a predicate.
+   */
   readonly origin: string | readonly string[] | ((origin: string) => boolean);
   /**
-   * Answer `Access-Control-Allow-Credentials: true`, so the page may send cookies.
+   * Answer `Access-Control-Allow-Credentials: true`, so the page may send cookies (not with origin `'*'`).
    * @default false
    */
   readonly credentials?: boolean;
@@ -185,6 +188,9 @@ function resolveCors(cors: AuiRelayCors | undefined): AuiRelayCors | undefined {
   const ok = typeof origin === 'string' || typeof origin === 'function' || (Array.isArray(origin) && origin.every((o) => typeof o === 'string'));
   if (!ok) throw invalid('cors.origin', 'must be a string, a list of strings or a function');
   integer('cors.maxAgeSeconds', cors.maxAgeSeconds, 600, 0);
+  if (origin === '*' && cors.credentials === true) {
+    throw invalid('cors.credentials', "cannot go with origin '*': every site could use the relay with its users' cookies (list the origins, or give a predicate)");
+  }
   return cors;
 }
 

@@ -30,4 +30,9 @@ describe('upgradeOriginAllowed (cross-site WebSocket hijacking)', () => {
     expect(upgradeOriginAllowed({ origin: 'http://app.test' }, req({ host: 'relay.test', origin: 'http://app.test' }))).toBe(true);
     expect(upgradeOriginAllowed(undefined, req({ host: 'relay.test', origin: 'null' }))).toBe(false);
   });
+
+  it("does not take '*' as an allowed WebSocket origin (a WebSocket always carries the cookies)", () => {
+    expect(upgradeOriginAllowed({ origin: '*' }, req({ host: 'relay.test', origin: 'http://evil.test' }))).toBe(false);
+    expect(upgradeOriginAllowed({ origin: '*' }, req({ host: 'relay.test', origin: 'http://relay.test' }))).toBe(true);
+  });
 });

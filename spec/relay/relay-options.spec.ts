@@ -41,6 +41,7 @@ describe('resolveRelayOptions', () => {
     ['a fractional body limit', { ...base, limits: { maxBodyBytes: 1.5 } }, 'limits'],
     ['a negative cache TTL', { ...base, ownershipCache: { ttlMs: -1 } }, 'ownershipCache'],
     ['a CORS origin of the wrong type', { ...base, cors: { origin: 3 } }, 'cors'],
+    ["CORS origin '*' with credentials", { ...base, cors: { origin: '*', credentials: true } }, 'cors'],
     ['an onLog that is no function', { ...base, onLog: 'log' }, 'onLog'],
     ['a clear-text upstream that is not loopback', { ...base, baseUrl: 'http://aui.example' }, 'baseUrl'],
   ])('refuses %s with an AuiValidationError', (_, options, path) => {

@@ -682,3 +682,46 @@ describe('key leaks on every error path (a hostile upstream that echoes the key 
     expectNoKey(bytes.join(''));
   });
 });
+
+describe("CORS settings that would hand a user's session to any site", () => {
+  const up = new HostileUpstream();
+  beforeAll(() => up.start());
+  afterAll(() => up.stop());
+
+  it("refuses cors origin '*' with credentials (every site could read every user's tasks with their cookies)", async () => {
+    expect(() => createAuiRelay({ apiKey: RELAY_KEY, baseUrl: up.baseUrl, authorize: headerUser, cors: { origin: '*', credentials: true } })).toThrow(
+      expect.objectContaining({ name: 'AuiValidationError', issues: [expect.objectContaining({ path: ['cors', 'credentials'] })] }),
+    );
+  });
+
+  it("with cors origin '*', a WebSocket from another site is still refused: a WebSocket always carries the cookies", async () => {
+    const r = await relayOver(up, { cors: { origin: '*' } });
+    try {
+      up.upgrades.length = 0;
+      const cookieBearing = await raw(r.port, upgradeRequest('alice').replace('\r\n\r\n', '\r\nOrigin: https://evil.test\r\nCookie: sid=alice\r\n\r\n'));
+      expect(statusOf(cookieBearing)).toBe(403);
+      expect(up.upgrades).toEqual([]);
+      const sameHost = await session(r.port, 'alice', { origin: `http://127.0.0.1:${r.port}` });
+      sameHost.ws.close();
+      await sameHost.closed;
+      // REST stays open to any origin, without credentials (browsers send no cookies on a '*' answer).
+      const rest = await raw(r.port, http1('GET', `${X}/tasks`, { 'x-user': 'alice', origin: 'https://evil.test' }));
+      expect(rest).toMatch(/access-control-allow-origin: \*/i);
+      expect(rest).not.toMatch(/access-control-allow-credentials/i);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('a listed origin (or a predicate) still opens WebSockets from that origin only', async () => {
+    const r = await relayOver(up, { cors: { origin: (o) => o === 'https://app.test', credentials: true } });
+    try {
+      const app = await session(r.port, 'alice', { origin: 'https://app.test' });
+      app.ws.close();
+      await app.closed;
+      expect(statusOf(await raw(r.port, upgradeRequest('alice').replace('\r\n\r\n', '\r\nOrigin: https://app.test.evil.test\r\n\r\n')))).toBe(403);
+    } finally {
+      await r.stop();
+    }
+  });
+});
