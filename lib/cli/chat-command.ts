@@ -9,7 +9,7 @@ import { defer, lastValueFrom, tap, type Observable } from 'rxjs';
 import { createAuiChat } from '../chat/create-aui-chat.js';
 import type { AgentMessage } from '../protocol/rest.js';
 import type { StreamEvent } from '../stream-event.js';
-import { RESTART_NOTE, runChatSession, type SessionInput } from './chat-session.js';
+import { FINAL_NOTE, RESTART_NOTE, runChatSession, type SessionInput } from './chat-session.js';
 import { CONNECTION_OPTIONS, openSession, untilAborted, type CliSession } from './cli-context.js';
 import { UsageError } from './exit-codes.js';
 import { printReplyExtras, Spinner, type CliIo } from './output.js';
@@ -115,13 +115,15 @@ function printJsonLines(io: CliIo, events$: Observable<StreamEvent>): Observable
 
 /**
  * Streams the reply text live: a spinner until the first token, then each delta as it comes; a
- * `restart` event prints a marker and the reply starts over. State is per subscription.
+ * `restart` event prints a marker and the reply starts over; the final message's text is printed
+ * where it goes beyond the streamed text (whole, after a note, where it differs). State is per subscription.
  */
 export function printLive(io: CliIo, events$: Observable<StreamEvent>, label = 'Thinking…'): Observable<StreamEvent> {
   return defer(() => {
     const spinner = new Spinner(io, label);
     let started = false;
     let lineOpen = false; // reply text written and no newline after it yet
+    let shown = ''; // the reply text on screen
     return events$.pipe(
       tap({
         subscribe: () => void spinner.start(),
@@ -130,6 +132,7 @@ export function printLive(io: CliIo, events$: Observable<StreamEvent>, label = '
             if (started) io.out.write(RESTART_NOTE);
             started = false;
             lineOpen = false;
+            shown = '';
             return;
           }
           if (!started) {
@@ -138,8 +141,12 @@ export function printLive(io: CliIo, events$: Observable<StreamEvent>, label = '
           }
           if (event.kind === 'text') {
             io.out.write(event.delta);
+            shown = event.text;
             lineOpen = true;
           } else {
+            // the final is the reply: print what it adds to the streamed text, or all of it when it differs
+            const text = event.message.text;
+            io.out.write(text.startsWith(shown) ? text.slice(shown.length) : `${FINAL_NOTE}${text}`);
             io.out.write('\n');
             lineOpen = false;
             printReplyExtras(io, event.message);

@@ -17,6 +17,9 @@ export const CHAT_PROMPT = 'you› ';
 /** What is printed when a reply restarts after a retried 1011 (the text so far is printed again). */
 export const RESTART_NOTE = '\n↻ (connection lost; the reply restarts)\n';
 
+/** What is printed when the final reply is not the text streamed so far (the final is printed whole after it). */
+export const FINAL_NOTE = '\n↻ (the final reply differs from the streamed text)\n';
+
 /** The first line of a session, on stderr. */
 export const SESSION_BANNER = 'Interactive chat: type a message and press Enter. Ctrl-C stops a reply; Ctrl-C when idle (or Ctrl-D) exits.\n';
 
@@ -100,8 +103,9 @@ export function runChatSession(chat: AuiChat, io: CliIo, input: SessionInput, si
           current.spinner.stop();
           io.out.write(reply.text.slice(current.shown.length));
           current.shown = reply.text;
-        } else if (reply.streaming) {
-          io.out.write(RESTART_NOTE); // restarted in place: the reply is printed again from its start
+        } else {
+          // restarted in place (streaming), or a final that is not the streamed text: printed again from its start
+          io.out.write(reply.streaming ? RESTART_NOTE : FINAL_NOTE);
           io.out.write(reply.text);
           current.shown = reply.text;
         }

@@ -5,7 +5,7 @@
  * `ws` peer on 127.0.0.1 (spec/helpers/hostile-ws-server.ts) that echoes the key and talks after final.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { inspect } from 'node:util';
 import { config, filter, firstValueFrom, of, timeout } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,7 +16,9 @@ import { AuiClient } from '../../lib/client.js';
 import { createAuiError } from '../../lib/failure-policy.js';
 import { MockWebSocket } from '../../lib/testing/mock-web-socket.js';
 import { chatView, mockChat, recordAt } from '../helpers/chat-marbles.js';
-import { textA2 } from '../helpers/hostile-ws-server.js';
+import { chatCommand } from '../../lib/cli/chat-command.js';
+import { captureIo, cleanEnv } from '../helpers/cli-kit.js';
+import { HostileWsServer, finalFrame as hostileFinal, textA2 } from '../helpers/hostile-ws-server.js';
 import { TASK_ID } from '../helpers/marble-events.js';
 import { randomKey, secretLeaks } from '../helpers/reliability-kit.js';
 import { createTestScheduler } from '../helpers/marble-scheduler.js';
@@ -339,5 +341,48 @@ describe('hostile chat (a hostile server on 127.0.0.1)', () => {
     } finally {
       second.close();
     }
+  });
+});
+
+describe('hostile chat: the CLI against a server whose final differs from what it streamed', () => {
+  let server: HostileWsServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  /** `aui-rx chat --task t …` against a peer that streams `streamed`, then sends the final `final`. */
+  async function run(streamed: string[], final: string, interactive: boolean): Promise<string> {
+    const s = await HostileWsServer.start(() => ({
+      kind: 'ws',
+      onText: (peer) => {
+        for (const text of streamed) peer.send(textA2(text));
+        peer.send(hostileFinal(final));
+      },
+    }));
+    server = s;
+    const io = captureIo();
+    const input = new PassThrough();
+    const args = ['--api-key', randomKey(), '--base-url', s.baseUrl, '--task', 'task-1'];
+    const done = interactive ? chatCommand(args, io, cleanEnv(), undefined, input) : chatCommand([...args, 'Hi'], io, cleanEnv());
+    if (interactive) input.end('Hi\n');
+    await expect(done).resolves.toBe(0);
+    return io.out.text;
+  }
+
+  it.each([
+    ['one-shot', false],
+    ['interactive', true],
+  ])('%s: a final that adds to the streamed text is printed whole', async (_label, interactive) => {
+    const out = await run(['Hel'], 'Hello there!', interactive);
+    expect(out).toContain('Hello there!\n');
+  });
+
+  it.each([
+    ['one-shot', false],
+    ['interactive', true],
+  ])('%s: a final that replaces the streamed text is printed (the final is the reply)', async (_label, interactive) => {
+    const out = await run(['Draft answer'], 'Final answer', interactive);
+    expect(out).toContain('Final answer\n');
   });
 });
