@@ -236,6 +236,7 @@ describe('scope bypass on every route (FakeAuiServer upstream)', () => {
     const hidden = http1('GET', `${X}/tasks/${A}/messages`, { 'x-user': 'alice' });
     const smuggle = `POST ${X}/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nx-user: bob\r\ncontent-type: application/json\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n${hidden}`;
     const text = await raw(h.port, smuggle);
+    expect(statusOf(text)).toBe(400); // Node refuses the pair before the relay sees it
     expect(text).not.toContain(`"${A}"`);
     expect(forwardedForA()).toEqual([]);
     const doubled = await raw(h.port, `POST ${X}/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nx-user: bob\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\ntransfer-encoding: identity\r\n\r\n2\r\n{}\r\n0\r\n\r\n`);
