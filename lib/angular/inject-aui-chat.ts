@@ -76,11 +76,14 @@ export interface AuiChatSignals {
  * ```
  */
 export function injectAuiChat(options: InjectAuiChatOptions): AuiChatSignals {
-  if (!options.injector) assertInInjectionContext(injectAuiChat);
-  const injector = options.injector ?? inject(Injector);
+  // options that are not an object (a JavaScript caller) go to createAuiChat, which refuses them with its AuiValidationError
+  const isObject = typeof options === 'object' && options !== null;
+  const context: InjectAuiChatContext = isObject ? options : {};
+  if (!context.injector) assertInInjectionContext(injectAuiChat);
+  const injector = context.injector ?? inject(Injector);
   const destroyRef = injector.get(DestroyRef);
-  const { injector: _injector, client: given, ...chatOptions } = options;
-  const chat = createAuiChat(given ?? injector.get(AUI_CLIENT), chatOptions as AuiChatOptions);
+  const { injector: _injector, client: given, ...chatOptions } = isObject ? options : ({} as InjectAuiChatOptions);
+  const chat = createAuiChat(given ?? injector.get(AUI_CLIENT), (isObject ? chatOptions : options) as AuiChatOptions);
   const state = signal<AuiChatState>(chat.state);
   const subscription = chat.state$.subscribe((next) => state.set(next));
   destroyRef.onDestroy(() => {

@@ -10,7 +10,7 @@ import type { TestScheduler } from 'rxjs/testing';
 import { injectAuiChat, type AuiChatSignals } from '../../lib/angular/inject-aui-chat';
 import { provideAuiTesting } from '../../lib/angular/provide-aui-testing';
 import type { AuiChatClient } from '../../lib/chat/chat-types';
-import { AuiAuthenticationError } from '../../lib/errors';
+import { AuiAuthenticationError, AuiValidationError } from '../../lib/errors';
 import { FakeFetch } from '../../lib/testing/fake-fetch';
 import { MockWebSocket } from '../../lib/testing/mock-web-socket';
 import { createTestScheduler } from '../helpers/marble-scheduler';
@@ -148,5 +148,15 @@ describe('injectAuiChat', () => {
     expect(chat.status()).toBe('ready');
     expect(chat.taskId()).toBeUndefined();
     expect(() => injectAuiChat({ userId: 'user-1', client: stand })).toThrow(/NG0203/);
+  });
+
+  it('options that are not an object (a JavaScript caller): NG0203 outside an injection context, else AuiValidationError (was a TypeError)', () => {
+    configureTestBed([provideAuiTesting()]);
+    const loose = injectAuiChat as (options?: unknown) => AuiChatSignals;
+    expect(() => loose()).toThrow(/NG0203/);
+    for (const options of [undefined, null, 'task-1']) {
+      expect(() => TestBed.runInInjectionContext(() => loose(options))).toThrow(AuiValidationError);
+    }
+    expect(MockWebSocket.instances).toHaveLength(0);
   });
 });
