@@ -59,7 +59,7 @@ export const ApplicationErrorBodySchema = wireObject({
 export type ApplicationErrorBody = z.infer<typeof ApplicationErrorBodySchema>;
 
 /** Any documented error body. */
-export const ErrorBodySchema = z.union([DetailErrorBodySchema, ErrorsListBodySchema, ApplicationErrorBodySchema]);
+export const ErrorBodySchema = /* @__PURE__ */ z.union([DetailErrorBodySchema, ErrorsListBodySchema, ApplicationErrorBodySchema]);
 /** Any documented error body. */
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
