@@ -21,7 +21,7 @@ export interface UpstreamRequest {
   readonly method: string;
   /** The path after the base URL, e.g. `/api/v1/external/tasks` (already encoded). */
   readonly path: string;
-  /** The query (the list's paging and user only). */
+  /** The query (only the parameters the relay forwards for the route). */
   readonly query: URLSearchParams;
   /** The JSON body, for `POST`. */
   readonly body?: string;

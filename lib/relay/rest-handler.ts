@@ -47,12 +47,16 @@ export async function authorizeRequest(authorize: ResolvedRelayOptions['authoriz
   }
 }
 
-/** Query parameters upstream takes besides `user_id` (list: paging); no other one is forwarded. */
-const PAGING = ['page', 'size'];
+/**
+ * Query parameters forwarded, per route (list: paging; send: the flag the client sends); no other
+ * one is. The trace flags of send (`include_*_trace`) stay at the relay: a trace shows the network's
+ * business logic and integration calls, which are not the browser user's to read.
+ */
+const QUERY_PARAMS: Readonly<Record<string, readonly string[]>> = { 'GET tasks': ['page', 'size'], 'POST message': ['is_external_api'] };
 
 /**
- * The query that goes upstream: only the list's paging parameters, so nothing the relay did not
- * check does (a browser's `network_api_key`, or any parameter a future AUI might read a user from).
+ * The query that goes upstream: only the parameters `keep` names, so nothing the relay did not check
+ * does (a browser's `network_api_key`, or any parameter a future AUI might read a user from).
  */
 function upstreamQuery(query: URLSearchParams, keep: readonly string[]): URLSearchParams {
   const out = new URLSearchParams();
@@ -64,7 +68,7 @@ function upstreamQuery(query: URLSearchParams, keep: readonly string[]): URLSear
 async function scoped(ctx: RestContext, route: RelayRoute, method: string, user: string, query: URLSearchParams, bytes: Buffer, contentType: string | undefined, signal: AbortSignal): Promise<UpstreamRequest | RelayReply> {
   // On every route: a query `user_id` names the user or the request is refused.
   if (query.getAll('user_id').some((id) => id !== user)) return FORBIDDEN;
-  const base = { method, query: upstreamQuery(query, route.kind === 'tasks' && method === 'GET' ? PAGING : []), signal };
+  const base = { method, query: upstreamQuery(query, QUERY_PARAMS[`${method} ${route.kind}`] ?? []), signal };
   switch (route.kind) {
     case 'tasks': {
       if (method === 'GET') {

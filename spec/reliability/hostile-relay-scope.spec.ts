@@ -156,7 +156,7 @@ describe('scope bypass on every route (FakeAuiServer upstream)', () => {
     ['user_id[] (not the same parameter)', '?user_id[]=alice', 200],
     ['USER_ID (not the same parameter)', '?USER_ID=alice', 200],
     ['a ;-separated user_id (one page value to upstream, which refuses it)', '?page=1;user_id=alice', 422],
-  ])('list with %s: %d, and upstream is only ever asked for bob', async (_, query, status) => {
+  ])('list with %s (%s): %d, and upstream is only ever asked for bob', async (_, query, status) => {
     const text = await raw(h.port, http1('GET', `${X}/tasks${query}`, { 'x-user': 'bob' }));
     expect(statusOf(text)).toBe(status);
     expect(bodyOf(text)).not.toContain(A);
@@ -181,10 +181,18 @@ describe('scope bypass on every route (FakeAuiServer upstream)', () => {
     ['an array', '{"user_id":["bob"]}', 403],
     ['a look-alike', '{"user_id":"bob\\u200b"}', 403],
     ['a duplicate key, the last the user', '{"user_id":"alice","user_id":"bob"}', 200],
-  ])('create with a body user_id of %s: %d; what goes upstream is what was checked', async (_, body, status) => {
+  ])('create with a body user_id of %s (%s): %d; what goes upstream is what was checked', async (_, body, status) => {
     const text = await raw(h.port, http1('POST', `${X}/tasks`, { 'x-user': 'bob', 'content-type': 'application/json' }, body));
     expect(statusOf(text)).toBe(status);
     for (const r of h.upstream.requests) expect(r.body).toEqual({ user_id: 'bob' });
+  });
+
+  it("the client's own query goes through (is_external_api on send, paging on list); trace flags and the rest stay", async () => {
+    await firstValueFrom(h.client('bob').sendMessage({ task_id: B, text: 'hi' }));
+    await firstValueFrom(h.client('bob').listTasks({ user_id: 'bob', page: 2, size: 5 }));
+    await raw(h.port, http1('POST', `${X}/message?is_external_api=true&include_business_trace=true&include_context_trace=true&include_trace_info=true`, { 'x-user': 'bob', 'content-type': 'application/json' }, JSON.stringify({ task_id: B, text: 'trace?' })));
+    const seen = h.upstream.requests.filter((r) => r.method === 'POST' || r.path.endsWith('/tasks')).map((r) => `${r.method} ${r.path}?${r.query.toString()}`);
+    expect(seen).toEqual([`POST ${X}/message?is_external_api=true`, `GET ${X}/tasks?page=2&size=5&user_id=bob`, `POST ${X}/message?is_external_api=true`]);
   });
 
   it('send message with a duplicate task_id key: the last one is checked, and only it goes upstream', async () => {
