@@ -118,6 +118,9 @@ function opaqueRedirect(): Response {
  *
  * An `HttpErrorResponse` with an HTTP status becomes a `Response` with that status and its text
  * body; one without (status 0: network failure, CORS, abort) rejects with the `HttpErrorResponse`.
+ * An error status resolves only once `HttpClient` reports it as an error, so an interceptor that
+ * retries it is honoured; an interceptor that retries after a success began to stream fails the
+ * body (the two answers are never mixed).
  *
  * @example
  * const client = new AuiClient({ baseUrl: '/aui', fetch: httpClientFetch(inject(HttpClient)) });
@@ -131,6 +134,7 @@ export function httpClientFetch(http: HttpClient, options: HttpClientFetchOption
         return;
       }
       let body: ReadableStreamDefaultController<Uint8Array> | undefined;
+      let opened = false; // the Response is out: a second attempt (an interceptor's retry) cannot be merged into it
       let sentChars = 0;
       let done = false;
       let subscription: Subscription | undefined;
@@ -175,6 +179,7 @@ export function httpClientFetch(http: HttpClient, options: HttpClientFetchOption
           fail(cause);
           return;
         }
+        opened = true;
         resolve(response);
         if (nullBody) finish();
       };
@@ -194,9 +199,14 @@ export function httpClientFetch(http: HttpClient, options: HttpClientFetchOption
 
       const onEvent = (event: HttpEvent<string>): void => {
         switch (event.type) {
+          case HttpEventType.Sent:
+            // a new attempt after the Response went out (an interceptor retried a broken body): fail, never mix two answers
+            if (opened) fail(new Error('An HttpClient interceptor retried the request after its response had begun; the two answers cannot be merged'));
+            break;
           case HttpEventType.ResponseHeader:
-            // a browser-hidden redirect announces status 0 here: its error comes next
-            if (isHttpStatus(event.status)) open(event);
+            // Only a success opens the Response early: an error status may yet be retried by an interceptor (its
+            // HttpErrorResponse, which opens it, then never comes). A browser-hidden redirect announces status 0.
+            if (isHttpStatus(event.status) && event.status < 300) open(event);
             break;
           case HttpEventType.DownloadProgress:
             if (event.partialText !== undefined) push(event.partialText);

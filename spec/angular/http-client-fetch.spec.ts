@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { HttpClient, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, retry } from 'rxjs';
 import { AuiClient } from '../../lib/client';
 import { AuiAuthenticationError, AuiConnectionError, AuiProtocolError, AuiRateLimitError, AuiServerError } from '../../lib/errors';
 import { httpClientFetch } from '../../lib/angular/http-client-fetch';
@@ -35,6 +35,8 @@ const sockets = new Set<Socket>();
 const seen: Seen[] = [];
 const closed: Array<() => void> = [];
 let otherHits = 0;
+let flakyCalls = 0;
+let cutCalls = 0;
 
 function answer(req: IncomingMessage, res: ServerResponse): void {
   const entry: Seen = { path: req.url ?? '', headers: req.headers };
@@ -70,6 +72,21 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
       else res.once('drain', pump);
     };
     pump();
+  } else if (path === '/api/v1/external/tasks/flaky') {
+    // 500 on every odd call, the task on every even one (an app interceptor retries the 500)
+    flakyCalls++;
+    if (flakyCalls % 2 === 1) res.writeHead(500, { 'content-type': 'text/plain' }).end('try again');
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(TASK));
+  } else if (path === '/api/v1/external/tasks/cut') {
+    // odd calls: 200 and half a body, then the connection breaks; even calls: another task, whole
+    cutCalls++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (cutCalls % 2 === 1) {
+      res.write(JSON.stringify(TASK).slice(0, 20));
+      setTimeout(() => res.destroy(), 5);
+    } else {
+      res.end(JSON.stringify({ ...TASK, id: 'fedcba9876543210fedcba98', title: 'Another task entirely' }));
+    }
   } else if (path === '/api/v1/external/tasks/stall') {
     // never answers
   } else if (path === '/empty') {
@@ -204,6 +221,23 @@ describe('httpClientFetch over the fetch backend (real sockets on 127.0.0.1)', (
     expect(error).toBeInstanceOf(AuiConnectionError);
     expect((error as Error).message).toMatch(/another origin/);
     expect(otherHits).toBe(0);
+  });
+
+  it('an app interceptor that retries a 500: the retry\'s answer is the Response (was: status 500 with the retry\'s body)', async () => {
+    configureTestBed([provideHttpClient(withFetch(), withInterceptors([(req, next) => next(req).pipe(retry(1))]))]);
+    const client = new AuiClient({ apiKey: 'k', baseUrl: base, fetch: httpClientFetch(TestBed.inject(HttpClient), { passRedirect: true }) });
+    await expect(firstValueFrom(client.getTask('flaky'))).resolves.toEqual(TASK);
+    expect(flakyCalls % 2).toBe(0);
+  });
+
+  it('an app interceptor that retries after the body began: the call fails, never a body mixed from two answers', async () => {
+    configureTestBed([provideHttpClient(withFetch(), withInterceptors([(req, next) => next(req).pipe(retry(1))]))]);
+    const client = new AuiClient({ apiKey: 'k', baseUrl: base, fetch: httpClientFetch(TestBed.inject(HttpClient), { passRedirect: true }) });
+    const outcome = await firstValueFrom(client.getTask('cut')).then(
+      (task) => task,
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(AuiConnectionError);
   });
 
   it('resolves a 204 with no body', async () => {
