@@ -67,8 +67,13 @@ export class TaskScope {
     return this.#owners.size;
   }
 
-  /** May `user` use `taskId`? Asks upstream unless a fresh answer is cached. */
+  /**
+   * May `user` use `taskId`? Asks upstream unless a fresh answer is cached. An id with surrounding
+   * whitespace is nobody's: the lookup client trims ids, so it would check another task than the one
+   * forwarded (`' T'` upstream is not `'T'`); aui-rx clients never send one.
+   */
   async check(user: string, taskId: string): Promise<Verdict> {
+    if (taskId.trim() !== taskId) return DENIED;
     const lookup = this.#cached(taskId) ?? (await this.#lookup(taskId));
     if ('reply' in lookup) return { allowed: false, reply: lookup.reply };
     return lookup.owner === user ? ALLOWED : DENIED;

@@ -39,6 +39,12 @@ describe('TaskScope', () => {
     expect(taskGets()).toBe(1);
   });
 
+  it('refuses an id with surrounding whitespace without asking (the lookup would trim it: another task)', async () => {
+    const scope = new TaskScope(client, clock(), { ttlMs: 60_000, maxEntries: 10 });
+    for (const id of [` ${alicesTask}`, `${alicesTask}\n`, `\u00a0${alicesTask}`]) expect(await scope.check('alice', id)).toEqual({ allowed: false, reply: FORBIDDEN });
+    expect(taskGets()).toBe(0);
+  });
+
   it('asks again once an answer is older than ttlMs', async () => {
     const time = clock();
     const scope = new TaskScope(client, time, { ttlMs: 1_000, maxEntries: 10 });

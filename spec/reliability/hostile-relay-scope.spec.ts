@@ -428,6 +428,19 @@ describe('the ownership cache and lookups (a hostile upstream of its own)', () =
     expect(forwarded(id)).toBe(0);
   });
 
+  it('an id with surrounding whitespace is refused: the lookup (which trims) and the forward must name the same task', async () => {
+    up.tasks.set('W1', { body: { id: 'W1', user_id: 'bob', title: 't' } });
+    for (const id of [' W1', 'W1 ', '\u00a0W1', 'W1\ufeff', 'W1\u2028']) up.tasks.set(id, { body: { id, user_id: 'alice', title: 't' } });
+    for (const id of [' W1', 'W1 ', '\u00a0W1', 'W1\ufeff', 'W1\u2028']) {
+      expect([JSON.stringify(id), statusOf(await get('bob', id))]).toEqual([JSON.stringify(id), 403]);
+      expect(forwarded(id)).toBe(0);
+    }
+    const s = await session(r.port, 'bob');
+    s.ws.send(JSON.stringify({ task_id: ' W1', text: 'hi' }));
+    expect((await s.closed).code).toBe(1008);
+    expect(up.frames.filter((f) => f.includes('W1'))).toEqual([]);
+  });
+
   it('a lookup that fails upstream (500) is refused with that failure, and asked again next time', async () => {
     up.tasks.set('F', { status: 500, body: { status_code: 500, description: 'Internal Server Error', message: `boom ${RELAY_KEY}` } });
     const text = await get('alice', 'F');
