@@ -5,11 +5,13 @@
  * @packageDocumentation
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
+import * as z from 'zod/mini';
 import type { AuiError } from '../errors.js';
 import { createAuiError } from '../failure-policy.js';
 import { guardArgs, validateArgs } from '../internal/validate-args.js';
 import { retryOn1011 } from '../operators/retry-on-1011.js';
-import { CreateTaskRequestSchema, TaskIdSchema } from '../protocol/rest.js';
+import { looseObject } from '../internal/jit-object.js';
+import { CreateTaskRequestSchema, MessageContextSchema, TaskIdSchema } from '../protocol/rest.js';
 import type { StreamEvent } from '../stream-event.js';
 import type { AuiChatClient, AuiChatOptions } from './chat-types.js';
 
@@ -20,6 +22,13 @@ export interface ChatTarget {
   /** The user a task is created for (validated, trimmed). */
   readonly userId: string | undefined;
 }
+
+/** The common options' shapes (`retry`'s own members are `retryOn1011`'s to check). */
+const CommonOptionsSchema = looseObject({
+  retry: z.optional(z.union([z.literal(false), looseObject({})])),
+  history: z.optional(z.boolean()),
+  context: z.nullish(MessageContextSchema),
+});
 
 /**
  * The refusal of a chat command (an `AuiValidationError`): `Invalid call of <method>: <why>; nothing was sent`.
@@ -33,13 +42,21 @@ export function chatRefusal(method: string, why: string, taskId: string | undefi
 
 /**
  * Reads and checks `createAuiChat`'s options on the one validation path; throws `AuiValidationError`
- * (neither or both of `taskId` and `userId`, an invalid id, options that cannot be read).
+ * (neither or both of `taskId` and `userId`, an invalid id, a `retry`, `history` or `context` of the
+ * wrong type, options that cannot be read).
  *
  * @example
  * checkChatOptions({ userId: ' alice ' }); // { taskId: undefined, userId: 'alice' }
  */
 export function checkChatOptions(options: AuiChatOptions): ChatTarget {
-  const { taskId, userId } = guardArgs('createAuiChat', options, undefined, () => ({ taskId: options.taskId, userId: options.userId }));
+  const { taskId, userId, retry, history, context } = guardArgs('createAuiChat', options, undefined, () => ({
+    taskId: options.taskId,
+    userId: options.userId,
+    retry: options.retry,
+    history: options.history,
+    context: options.context,
+  }));
+  validateArgs(CommonOptionsSchema, { retry, history, context }, 'createAuiChat');
   if ((taskId === undefined) === (userId === undefined)) {
     throw chatRefusal('createAuiChat', 'give either taskId (an existing task) or userId (a new task), not both', undefined);
   }

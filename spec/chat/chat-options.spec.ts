@@ -26,6 +26,9 @@ describe('chat options', () => {
     ['a task id that is not one path segment', { taskId: '..' }],
     ['an empty user id', { userId: '  ' }],
     ['a user id with a control character', { userId: 'a\nb' }],
+    ['a context that is not an object (was refused only on each send)', { taskId: 't1', context: 42 }],
+    ['a history that is not a boolean (was read as true)', { taskId: 't1', history: 'no' }],
+    ['a retry that is neither false nor an object (was accepted)', { taskId: 't1', retry: 'x' }],
   ])('bad options (%s) throw AuiValidationError at once, before any request', (_label, options) => {
     expect(() => checkChatOptions(options as AuiChatOptions)).toThrow(AuiValidationError);
     expect(() => checkChatOptions(options as AuiChatOptions)).toThrow(/^Invalid (arguments|call) (for|of) createAuiChat: /);
