@@ -3,6 +3,7 @@
  * inputs never touched.
  */
 import {
+  deepFreeze,
   historyMessage,
   lastUserIndex,
   nextState,
@@ -76,5 +77,15 @@ describe('chat messages', () => {
     expect(failed).toEqual({ taskId: 't', messages: [], status: 'error', error });
     expect(Object.isFrozen(failed)).toBe(true);
     expect(state.status).toBe('ready');
+  });
+
+  it('deepFreeze: every object and array inside is frozen, in place; a shared or cyclic member is frozen once; primitives pass', () => {
+    const shared = { title: 'p' };
+    const value: Record<string, unknown> = { cards: [{ parameters: [shared, shared] }], sender: { type: 'agent' }, text: 't' };
+    value['self'] = value;
+    expect(deepFreeze(value)).toBe(value);
+    expect([value, value['cards'], (value['cards'] as object[])[0], shared, value['sender']].every(Object.isFrozen)).toBe(true);
+    expect(deepFreeze('x')).toBe('x');
+    expect(deepFreeze(null)).toBeNull();
   });
 });
