@@ -21,6 +21,17 @@ export interface RelayReply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Headers on every REST answer the browser gets, the relay's own and upstream's: answers are one
+ * user's data, so no shared cache keeps them, and they are data, never a page of the app's origin
+ * (a `text/html` answer from upstream cannot run script there).
+ */
+export const ANSWER_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+};
+
 /** The documented 401 body (G1). */
 export const NOT_AUTHENTICATED: RelayReply = { status: 401, body: { detail: 'Not authenticated' } };
 /** The documented 403 body (G0), for a task of another user. */
@@ -61,9 +72,9 @@ export function sendReply(res: ServerResponse, reply: RelayReply): void {
   const text = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     ...reply.headers,
+    ...ANSWER_HEADERS,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),
-    'cache-control': 'no-store',
   });
   res.end(text);
 }

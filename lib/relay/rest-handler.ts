@@ -12,7 +12,7 @@ import { applyCors } from './relay-cors.js';
 import { readRelayKey } from './relay-key.js';
 import { emitLog, logPath } from './relay-log.js';
 import type { ResolvedRelayOptions } from './relay-options.js';
-import { applicationReply, FORBIDDEN, methodNotAllowed, NOT_AUTHENTICATED, NOT_FOUND, sendReply, unprocessable, type RelayReply } from './relay-replies.js';
+import { ANSWER_HEADERS, applicationReply, FORBIDDEN, methodNotAllowed, NOT_AUTHENTICATED, NOT_FOUND, sendReply, unprocessable, type RelayReply } from './relay-replies.js';
 import { EXTERNAL_PREFIX, ROUTE_METHODS, type RelayRoute } from './relay-routes.js';
 import type { RestUpstream, UpstreamRequest } from './rest-forward.js';
 import type { TaskScope } from './scope.js';
@@ -157,7 +157,7 @@ async function answer(ctx: RestContext, req: IncomingMessage, res: ServerRespons
       status,
       write: (out) => {
         if (out.headersSent || out.destroyed) return;
-        out.writeHead(status, { ...headers, 'content-length': String(body.length) }).end(body);
+        out.writeHead(status, { ...headers, ...ANSWER_HEADERS, 'content-length': String(body.length) }).end(body);
       },
     };
   } finally {

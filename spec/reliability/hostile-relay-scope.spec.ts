@@ -304,6 +304,8 @@ class HostileUpstream {
   readonly frames: string[] = [];
   readonly tasks = new Map<string, TaskAnswer>();
   refuseUpgrade: { status: number; headers: Record<string, string>; body: string } | undefined;
+  /** What `GET /tasks/{id}/messages` answers instead of `[]`. */
+  messagesAnswer: { contentType: string; text: string; headers?: Record<string, string> } | undefined;
   private readonly sockets = new Set<Socket>();
 
   constructor() {
@@ -320,6 +322,10 @@ class HostileUpstream {
         if (task?.[1] !== undefined) {
           const answer = this.tasks.get(decodeURIComponent(task[1]));
           if (answer === 'stall') return;
+          if (task[2] && this.messagesAnswer) {
+            const { contentType, text, headers } = this.messagesAnswer;
+            return void res.writeHead(200, { ...headers, 'content-type': contentType }).end(text);
+          }
           if (task[2]) return json(200, []);
           if (answer === undefined) return json(404, { detail: 'Not Found' });
           return 'status' in answer ? json(answer.status, answer.body, answer.headers) : json(200, answer.body);
@@ -426,6 +432,23 @@ describe('the ownership cache and lookups (a hostile upstream of its own)', () =
     // 403 (nobody's) or 502 (the relay could not read the task): refused either way.
     for (const user of ['5', 'null', 'undefined', '[object Object]']) expect([user, [403, 502].includes(statusOf(await get(user, id)))]).toEqual([user, true]);
     expect(forwarded(id)).toBe(0);
+  });
+
+  it("upstream answers reach the browser as data, never as a page of the app's origin, and are never cached", async () => {
+    up.tasks.set('H', { body: { id: 'H', user_id: 'alice', title: 't' } });
+    up.messagesAnswer = { contentType: 'text/html', text: '<script>alert(document.cookie)</script>', headers: { 'cache-control': 'public, max-age=86400', 'set-cookie': 'sid=upstream' } };
+    try {
+      const text = await get('alice', 'H');
+      expect(statusOf(text)).toBe(200);
+      const head = text.slice(0, text.indexOf('\r\n\r\n')).toLowerCase();
+      expect(head).toContain('cache-control: no-store');
+      expect(head).toContain('x-content-type-options: nosniff');
+      expect(head).toMatch(/content-security-policy: [^\r]*default-src 'none'[^\r]*sandbox/);
+      expect(head).not.toContain('set-cookie');
+      expect(head).not.toContain('max-age');
+    } finally {
+      up.messagesAnswer = undefined;
+    }
   });
 
   it('an id with surrounding whitespace is refused: the lookup (which trims) and the forward must name the same task', async () => {
