@@ -655,7 +655,7 @@ async function main() {
   // 3. attw, strict profile: every resolution mode for every exported entry point.
   const attw = await run(bin('attw'), [tarball, '--profile', 'strict', '--format', 'table-flipped', '--no-color', '--no-emoji'], { timeoutMs: 90_000 });
   const attwOk = attw.code === 0 && /No problems found/.test(attw.stdout);
-  record('attw --profile strict (., ./testing, ./package.json × node10, node16-cjs, node16-esm, bundler)', attwOk, attwOk ? 'No problems found' : tail(attw, 40));
+  record('attw --profile strict (., ./testing, ./relay, ./angular, ./package.json × node10, node16-cjs, node16-esm, bundler)', attwOk, attwOk ? 'No problems found' : tail(attw, 40));
 
   // 4. consumer project
   const consumer = join(work, 'consumer');
