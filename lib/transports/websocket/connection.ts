@@ -33,7 +33,7 @@ export type ConnectionLifecycle = { readonly type: 'open' } | { readonly type: '
 export interface ConnectionOptions {
   /** The session URL, without the key. */
   readonly url: string;
-  /** The API key, sent as `network_api_key` (and `x-network-api-key` in Node). */
+  /** The API key, sent as `network_api_key` (and `x-network-api-key` in Node); `''` for none (a client behind `aui-rx/relay`): then neither is sent. */
   readonly apiKey: string;
   /** The WebSocket constructor; `ws` in Node, isomorphic-ws's (the native one) in browsers when absent. */
   readonly WebSocket: WebSocketConstructorLike | undefined;
