@@ -13,7 +13,7 @@ import {
   signal,
   type Signal,
 } from '@angular/core';
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { createAuiChat } from '../chat/create-aui-chat.js';
 import type { AuiChat, AuiChatClient, AuiChatMessage, AuiChatOptions, AuiChatState, AuiChatStatus } from '../chat/chat-types.js';
 import type { AuiError } from '../errors.js';
@@ -81,15 +81,19 @@ export function injectAuiChat(options: InjectAuiChatOptions): AuiChatSignals {
   const context: InjectAuiChatContext = isObject ? options : {};
   if (!context.injector) assertInInjectionContext(injectAuiChat);
   const injector = context.injector ?? inject(Injector);
-  const destroyRef = injector.get(DestroyRef);
   const { injector: _injector, client: given, ...chatOptions } = isObject ? options : ({} as InjectAuiChatOptions);
-  const chat = createAuiChat(given ?? injector.get(AUI_CLIENT), (isObject ? chatOptions : options) as AuiChatOptions);
-  const state = signal<AuiChatState>(chat.state);
-  const subscription = chat.state$.subscribe((next) => state.set(next));
-  destroyRef.onDestroy(() => {
-    chat.close(); // the signal takes the closing snapshot (a running reply marked stopped), then state$ completes
-    subscription.unsubscribe();
+  const client = given ?? injector.get(AUI_CLIENT);
+  let created: AuiChat | undefined;
+  let subscription: Subscription | undefined;
+  // registered before the chat exists: a context already destroyed throws here (NG0205, NG0911), before any request
+  injector.get(DestroyRef).onDestroy(() => {
+    created?.close(); // the signal takes the closing snapshot (a running reply marked stopped), then state$ completes
+    subscription?.unsubscribe();
   });
+  const chat = createAuiChat(client, (isObject ? chatOptions : options) as AuiChatOptions);
+  created = chat;
+  const state = signal<AuiChatState>(chat.state);
+  subscription = chat.state$.subscribe((next) => state.set(next));
   const status = computed(() => state().status);
   return {
     state: state.asReadonly(),

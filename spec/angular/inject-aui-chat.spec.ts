@@ -4,7 +4,7 @@
  */
 // first: it loads the JIT compiler, which Angular's partially compiled packages need as they load
 import { configureTestBed } from './helpers/test-bed';
-import { EnvironmentInjector, Injector, createEnvironmentInjector } from '@angular/core';
+import { DestroyRef, EnvironmentInjector, Injector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { TestScheduler } from 'rxjs/testing';
 import { injectAuiChat, type AuiChatSignals } from '../../lib/angular/inject-aui-chat';
@@ -148,6 +148,19 @@ describe('injectAuiChat', () => {
     expect(chat.status()).toBe('ready');
     expect(chat.taskId()).toBeUndefined();
     expect(() => injectAuiChat({ userId: 'user-1', client: stand })).toThrow(/NG0203/);
+  });
+
+  it('a context already destroyed (a component view: NG0911 from DestroyRef.onDestroy) throws before the chat exists: no history request, nothing left open', () => {
+    configureTestBed([provideAuiTesting()]);
+    const root = TestBed.inject(Injector);
+    const destroyedView = {
+      onDestroy: () => {
+        throw new Error('NG0911: View has already been destroyed.');
+      },
+    };
+    const viewInjector = { get: (token: unknown) => (token === DestroyRef ? destroyedView : root.get(token as never)) } as Injector;
+    expect(() => injectAuiChat({ taskId: TASK_ID, injector: viewInjector })).toThrow(/NG0911/);
+    expect(TestBed.inject(FakeFetch).calls).toHaveLength(0);
   });
 
   it('options that are not an object (a JavaScript caller): NG0203 outside an injection context, else AuiValidationError (was a TypeError)', () => {
