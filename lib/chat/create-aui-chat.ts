@@ -125,9 +125,15 @@ class ChatSession implements AuiChat {
     return undefined;
   }
 
+  /** A `local-<n>` id no message has: a server id of the history may look like one. */
   #newId(): string {
-    this.#lastId += 1;
-    return `local-${this.#lastId}`;
+    const taken = (id: string): boolean => this.#state.messages.some((m) => m.id === id);
+    let id: string;
+    do {
+      this.#lastId += 1;
+      id = `local-${this.#lastId}`;
+    } while (taken(id));
+    return id;
   }
 
   #loadHistory(taskId: string): void {

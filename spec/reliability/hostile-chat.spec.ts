@@ -244,6 +244,21 @@ describe('hostile chat (virtual time)', () => {
     expect(chat.state.status).toBe('ready');
   });
 
+  it("a history whose server ids look like this chat's own (local-1, local-2): ids stay unique, the history is not overwritten", () => {
+    let chat!: AuiChat;
+    scheduler.run(({ cold }) => {
+      const history = [finalFrame('old one', 'local-1'), finalFrame('old two', 'local-2')];
+      chat = mockChat(scheduler, { taskId: TASK_ID }, { getTaskMessages: () => cold('-h|', { h: history as never }) });
+      at(scheduler, 2, () => chat.send('Hi'));
+      at(scheduler, 3, () => sock(0).open());
+      at(scheduler, 4, () => sock(0).receive(a2('Hel')));
+      at(scheduler, 5, () => sock(0).receive(finalFrame('Hello')));
+    });
+    expect(chatView(chat.state)).toBe('ready a:old one | a:old two | u:Hi | a:Hello');
+    const ids = chat.state.messages.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('huge history (20,000 messages) and a 100,000-character send', () => {
     let chat!: AuiChat;
     const big = 'x'.repeat(100_000);
