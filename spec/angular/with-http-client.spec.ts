@@ -139,4 +139,19 @@ describe('withHttpClient', () => {
     expect(sent.filter((r) => r.request.headers.has('x-network-api-key')).map((r) => r.request.url)).toEqual([]);
     expect(await outcome).toMatchObject({ name: 'AuiConnectionError', message: expect.stringContaining('another origin') });
   });
+
+  it('an interceptor that throws: the call fails with an AuiConnectionError carrying its error, and nothing is sent', async () => {
+    const broken = new Error('interceptor bug');
+    configureTestBed([
+      provideHttpClient(withInterceptors([() => { throw broken; }])),
+      provideHttpClientTesting(),
+      provideAuiClient({ apiKey: 'k', baseUrl: 'https://aui.example' }, withHttpClient()),
+    ]);
+    const outcome = await firstValueFrom(TestBed.inject(AUI_CLIENT).getTask('task-1')).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    expect(outcome).toMatchObject({ name: 'AuiConnectionError', cause: broken });
+    TestBed.inject(HttpTestingController).verify();
+  });
 });
