@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 import { inject } from '@angular/core';
-import { FetchBackend, HttpBackend, HttpClient, ɵHTTP_ROOT_INTERCEPTOR_FNS } from '@angular/common/http';
+import * as angularHttp from '@angular/common/http';
+import { FetchBackend, HttpBackend, HttpClient, type HttpInterceptorFn } from '@angular/common/http';
+import type { InjectionToken, Provider } from '@angular/core';
 import { apiKeyOriginGuard, httpClientFetch } from './http-client-fetch.js';
 import type { AuiClientFeature } from './provide-aui-client.js';
 
@@ -32,8 +34,7 @@ import type { AuiClientFeature } from './provide-aui-client.js';
 export function withHttpClient(): AuiClientFeature {
   return {
     kind: 'http-client',
-    // Angular's root interceptors run after the app's: the guard sees the URL the request will go to.
-    providers: [{ provide: ɵHTTP_ROOT_INTERCEPTOR_FNS, useValue: apiKeyOriginGuard, multi: true }],
+    providers: originGuardProviders(),
     configure: (options) => ({
       ...options,
       fetch: httpClientFetch(inject(HttpClient), {
@@ -41,4 +42,15 @@ export function withHttpClient(): AuiClientFeature {
       }),
     }),
   };
+}
+
+/**
+ * The origin guard as one of Angular's root interceptors, which run after the app's, so it sees the URL
+ * a request will really go to. That token is Angular's own (`ɵHTTP_ROOT_INTERCEPTOR_FNS`, not public
+ * API), so it is read by name: an Angular version without it still loads this entry, without the guard
+ * (docs/angular.md says so), rather than failing to link.
+ */
+function originGuardProviders(): Provider[] {
+  const token = (angularHttp as Record<string, unknown>)['ɵHTTP_ROOT_INTERCEPTOR_FNS'] as InjectionToken<HttpInterceptorFn[]> | undefined;
+  return token === undefined ? [] : [{ provide: token, useValue: apiKeyOriginGuard, multi: true }];
 }
