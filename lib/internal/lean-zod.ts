@@ -1,18 +1,22 @@
 /**
- * Stand-ins for three `zod/mini` builders whose zod parts weigh more in a browser bundle than the job
+ * Stand-ins for `zod/mini` builders whose zod parts weigh more in a browser bundle than the job
  * needs: `z.int()` as a check (~430 B gzip: zod's number-format schema, its ranges and its regex),
- * `z.record(z.string(), z.unknown())` (~540 B: zod's general record parser) and `z.literal(value)`
- * (~180 B). Each accepts the same input, gives the same output and raises the same issues (code,
- * path, fields that make the message) as zod's own, through checks on schemas the bundle has anyway;
- * spec/internal/lean-zod.spec.ts holds them side by side with zod's on any input.
+ * `z.record(z.string(), z.unknown())` (~540 B: zod's general record parser), `z.literal(value)`
+ * (~180 B), `z.minLength` / `z.maxLength` (~330 B together with their length helpers) and
+ * `z.boolean()` (~90 B). Each accepts the same input, gives the same output and raises the same
+ * issues (code, path, fields that make the message) as zod's own, through checks on schemas the
+ * bundle has anyway; spec/internal/lean-zod.spec.ts holds them side by side with zod's on any input.
  *
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
 
 /** A check that raises its issues itself (as zod's own checks do), naming itself as their `inst`. */
-function checkWith<T>(run: (payload: z.core.ParsePayload<T>, inst: z.core.$ZodCheck<T>) => void): z.core.$ZodCheck<T> {
-  const inst: z.core.$ZodCheck<T> = z.check<T>((payload) => run(payload, inst));
+function checkWith<T>(
+  run: (payload: z.core.ParsePayload<T>, inst: z.core.$ZodCheck<T>) => void,
+  params?: z.core.$ZodCustomParams,
+): z.core.$ZodCheck<T> {
+  const inst: z.core.$ZodCheck<T> = z.check<T>((payload) => run(payload, inst), params);
   return inst;
 }
 
@@ -92,4 +96,67 @@ export function literal<const T extends string>(value: T): z.ZodMiniType<T, T> {
     if (payload.value !== value) payload.issues.push({ code: 'invalid_value', values: [value], input: payload.value, inst } as z.core.$ZodRawIssue);
   });
   return z.unknown().check(check) as unknown as z.ZodMiniType<T, T>;
+}
+
+/** The issue fields of a length bound that was crossed. */
+type LengthBound = { readonly code: 'too_small'; readonly minimum: number } | { readonly code: 'too_big'; readonly maximum: number };
+
+/**
+ * zod's length check of a string schema: runs on any value with a `length` (after a failed type
+ * check too, as zod's does), counts a string in code points (a surrogate pair is one), raises
+ * `too_small` / `too_big` with the origin `string`, `array` or `unknown` and the given message.
+ * (Not for array schemas: zod's arrays check an oversized input before parsing its items.) `within` says whether a
+ * length passes; `bound` holds the issue's own fields.
+ */
+function lengthCheck(within: (length: number) => boolean, bound: LengthBound, message: string | undefined): z.core.$ZodCheck<string> {
+  const hasLength = (payload: z.core.ParsePayload): boolean => payload.value != null && (payload.value as { length?: unknown }).length !== undefined;
+  return checkWith<string>(
+    (payload, inst) => {
+      // `when` lets a value that failed `z.string()` through if it has a length (an array): zod measures it too
+      const input = payload.value as string | readonly unknown[];
+      const units = input.length;
+      // A string has between units/2 and units code points: count them only when the two ends disagree.
+      const ends = typeof input !== 'string' || within(units) === within(Math.ceil(units / 2));
+      if (ends ? within(units) : within([...input].length)) return;
+      const origin = Array.isArray(input) ? 'array' : typeof input === 'string' ? 'string' : 'unknown';
+      payload.issues.push({ origin, ...bound, inclusive: true, input, inst, continue: true } as z.core.$ZodRawIssue);
+    },
+    message === undefined ? { when: hasLength } : { when: hasLength, message },
+  );
+}
+
+/**
+ * `z.minLength(minimum, message?)` of a string schema: at least `minimum` characters (code points).
+ *
+ * @example
+ * const Name = z.string().check(minLength(1, 'must be a non-empty string'));
+ * @internal
+ */
+export function minLength(minimum: number, message?: string): z.core.$ZodCheck<string> {
+  return lengthCheck((length) => length >= minimum, { code: 'too_small', minimum }, message);
+}
+
+/**
+ * `z.maxLength(maximum, message?)` of a string schema: at most `maximum` characters (code points).
+ *
+ * @example
+ * const Id = z.string().check(maxLength(512, 'must be at most 512 characters'));
+ * @internal
+ */
+export function maxLength(maximum: number, message?: string): z.core.$ZodCheck<string> {
+  return lengthCheck((length) => length <= maximum, { code: 'too_big', maximum }, message);
+}
+
+/**
+ * `z.boolean()`: `true` or `false`, else `invalid_type` (expected `boolean`).
+ *
+ * @example
+ * const Flag = z.optional(boolean());
+ * @internal
+ */
+export function boolean(): z.ZodMiniType<boolean, boolean> {
+  const check = checkWith<unknown>((payload, inst) => {
+    if (typeof payload.value !== 'boolean') payload.issues.push({ expected: 'boolean', code: 'invalid_type', input: payload.value, inst } as z.core.$ZodRawIssue);
+  });
+  return z.unknown().check(check) as unknown as z.ZodMiniType<boolean, boolean>;
 }

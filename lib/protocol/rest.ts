@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { int, record } from '../internal/lean-zod.js';
+import { boolean, int, maxLength, minLength, record } from '../internal/lean-zod.js';
 import { looseObject, object } from '../internal/jit-object.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 
@@ -37,8 +37,8 @@ export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
  */
 const Id = z.string().check(
   z.trim(),
-  z.minLength(1, 'must be a non-empty string'),
-  z.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+  minLength(1, 'must be a non-empty string'),
+  maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
   z.refine(isWellFormed, 'must be well-formed Unicode (no lone surrogate)'),
   z.refine((s) => !CONTROL_CHARACTER.test(s), 'must not contain control characters'),
 );
@@ -93,7 +93,7 @@ export type OptionParameter = z.infer<typeof OptionParameterSchema>;
 /** A legacy product recommendation (`ExternalTaskMessageOption`). */
 export const ProductOptionSchema = wireObject({
   /** Whether the agent recommends this option. */
-  is_recommended: nullAsAbsent(z.optional(z.boolean())),
+  is_recommended: nullAsAbsent(z.optional(boolean())),
   /** The product's displayable attributes; `[]` when absent. */
   widget_parameters: nullAsAbsent(z._default(z.array(OptionParameterSchema), [])),
 });
@@ -125,7 +125,7 @@ export const ProductCardSchema = wireObject({
   /** The product's parameters shown on the card; `[]` when absent. */
   parameters: nullAsAbsent(z._default(z.array(CardParameterSchema), [])),
   /** Whether the agent recommends this product. */
-  is_recommended: nullAsAbsent(z.optional(z.boolean())),
+  is_recommended: nullAsAbsent(z.optional(boolean())),
 });
 /** A current product card. */
 export type ProductCard = z.infer<typeof ProductCardSchema>;
@@ -211,7 +211,7 @@ export const MessageContextSchema = looseObject({
 export type MessageContext = z.infer<typeof MessageContextSchema>;
 
 /** Origin of a task (`RecordOriginType`, SDK ≥1.2.17). */
-export const TaskOriginTypeSchema = z.string().check(z.minLength(1));
+export const TaskOriginTypeSchema = z.string().check(minLength(1));
 
 /** Arguments of `createTask` (and the POST body). */
 export const CreateTaskRequestSchema = looseObject({
@@ -229,7 +229,7 @@ export const CreateTaskRequestSchema = looseObject({
       /** Tag of an agent version, instead of `version_id`. */
       version_tag: z.optional(z.string()),
       /** Agent bundle-mode flag (`AgentMetadata.bundle_mode`; its effect is not documented). */
-      bundle_mode: z.optional(z.boolean()),
+      bundle_mode: z.optional(boolean()),
     }),
   ),
 }).check(z.refine(isJsonEncodable, ENCODABLE));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
-import { int, literal, record } from '../../lib/internal/lean-zod';
+import { boolean, int, literal, maxLength, minLength, record } from '../../lib/internal/lean-zod';
 import { safeParseWire } from '../../lib/internal/zod-issues';
 
 /** Both parses, through the library's parse (output, or issues as path, message, code). */
@@ -132,6 +132,54 @@ describe('lean-zod: stand-ins that cost less in a bundle, each the same as zod�
         }),
         { numRuns: 1_000 },
       );
+    });
+  });
+
+  describe('minLength() / maxLength()', () => {
+    const chain = (lean: boolean, min: number, max: number) =>
+      z.string().check(
+        z.trim(),
+        lean ? minLength(min, 'too short') : z.minLength(min, 'too short'),
+        lean ? maxLength(max) : z.maxLength(max),
+        z.refine((s) => !s.includes('!'), 'no bang'),
+      );
+
+    it('count code points, name the bound, and keep the message given', () => {
+      expect(safeParseWire(chain(true, 2, 3), '😀')).toEqual({ success: false, issues: [{ path: [], message: 'too short', code: 'too_small' }] });
+      expect(safeParseWire(chain(true, 1, 3), '😀😀😀')).toEqual({ success: true, data: '😀😀😀' });
+      expect(safeParseWire(chain(true, 1, 3), 'abcd')).toEqual({ success: false, issues: [{ path: [], message: 'Too big: expected string to have <=3 characters', code: 'too_big' }] });
+    });
+
+    it('agree with z.minLength / z.maxLength on a string schema, on any input (surrogates; an array or another value with a length fails the type and the bound, as in zod)', () => {
+      const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom('😀', '\uD83D', '\uDE00x', ' 😀 ', '', '  ', 'a!'));
+      const input = fc.oneof(text, anyValue, fc.array(fc.integer(), { maxLength: 6 }), fc.record({ length: fc.oneof(fc.integer(), fc.string()) }));
+      fc.assert(
+        fc.property(input, fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 6 }), (raw, min, max) => {
+          const lean = chain(true, min, max);
+          const own = chain(false, min, max);
+          expect(safeParseWire(lean, raw)).toStrictEqual(safeParseWire(own, raw));
+          const bare = [z.string().check(minLength(min), maxLength(max)), z.string().check(z.minLength(min), z.maxLength(max))] as const;
+          expect(safeParseWire(bare[0], raw)).toStrictEqual(safeParseWire(bare[1], raw));
+        }),
+        { numRuns: 2_000 },
+      );
+    });
+  });
+
+  describe('boolean()', () => {
+    it('agrees with z.boolean() on any input, alone and in an object', () => {
+      const pairs = [
+        [boolean(), z.boolean()],
+        [z.looseObject({ b: z.optional(boolean()) }), z.looseObject({ b: z.optional(z.boolean()) })],
+        [z.looseObject({ b: boolean() }), z.looseObject({ b: z.boolean() })],
+      ] as const;
+      fc.assert(
+        fc.property(anyValue, (raw) => {
+          for (const [a, b] of pairs) for (const value of [raw, { b: raw }, {}]) expect(both(a, b, value)[0]).toStrictEqual(both(a, b, value)[1]);
+        }),
+        { numRuns: 1_000 },
+      );
+      expect(safeParseWire(boolean(), 'true')).toEqual({ success: false, issues: [{ path: [], message: 'Invalid input: expected boolean, received string', code: 'invalid_type' }] });
     });
   });
 });
