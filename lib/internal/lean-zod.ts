@@ -2,14 +2,17 @@
  * Stand-ins for `zod/mini` builders whose zod parts weigh more in a browser bundle than the job
  * needs: `z.int()` as a check (~430 B gzip: zod's number-format schema, its ranges and its regex),
  * `z.record(z.string(), z.unknown())` (~540 B: zod's general record parser), `z.literal(value)`
- * (~180 B), `z.minLength` / `z.maxLength` (~330 B together with their length helpers) and
- * `z.boolean()` (~90 B). Each accepts the same input, gives the same output and raises the same
- * issues (code, path, fields that make the message) as zod's own, through checks on schemas the
- * bundle has anyway; spec/internal/lean-zod.spec.ts holds them side by side with zod's on any input.
+ * (~180 B), `z.minLength` / `z.maxLength` (~330 B together with their length helpers),
+ * `z.boolean()` (~90 B) and `z.union()` (~390 B: zod's union with its lazy pattern, values and
+ * optionality). Each accepts the same input, gives the same output and raises the same issues (code,
+ * path, fields that make the message) as zod's own, through checks on schemas the bundle has anyway
+ * (the union: zod's own union parse on a plain zod type); spec/internal/lean-zod.spec.ts holds them
+ * side by side with zod's on any input.
  *
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import { $constructor, $ZodType, safeParse } from 'zod/v4/core';
 
 /** A check that raises its issues itself (as zod's own checks do), naming itself as their `inst`. */
 function checkWith<T>(
@@ -159,4 +162,53 @@ export function boolean(): z.ZodMiniType<boolean, boolean> {
     if (typeof payload.value !== 'boolean') payload.issues.push({ expected: 'boolean', code: 'invalid_type', input: payload.value, inst } as z.core.$ZodRawIssue);
   });
   return z.unknown().check(check) as unknown as z.ZodMiniType<boolean, boolean>;
+}
+
+/** The mini type's methods (`parse`, `check`, …), typed here: its `init` is an assertion function. */
+const MiniType: $constructor<z.ZodMiniType> = z.ZodMiniType;
+
+/** Whether a failed result stopped short (an issue that does not continue), as zod's `aborted`. */
+const aborted = (result: z.core.ParsePayload): boolean => result.aborted === true || result.issues.some((issue) => issue.continue !== true);
+
+/**
+ * zod's union parse, on a plain zod type: the first option that accepts gives the value; else the
+ * one option whose failure did not stop short gives its issues; else one `invalid_union` issue with
+ * every option's issues (finalized as zod's union does: the options are parsed again, through zod's
+ * `safeParse`, only on this path). Options are synchronous and never optional (all of ours).
+ */
+const LeanUnion: $constructor<z.ZodMiniUnion> = $constructor('ZodMiniUnion', (inst, def) => {
+  $ZodType.init(inst, def);
+  const options = def.options;
+  const only = options.length === 1 ? options[0] : undefined;
+  inst._zod.parse = (payload, ctx) => {
+    if (only) return only._zod.run(payload, ctx);
+    const results: z.core.ParsePayload[] = [];
+    for (const option of options) {
+      const result = option._zod.run({ value: payload.value, issues: [] }, ctx) as z.core.ParsePayload;
+      if (result.issues.length === 0) return result;
+      results.push(result);
+    }
+    const open = results.filter((result) => !aborted(result));
+    if (open.length === 1 && open[0]) {
+      payload.value = open[0].value;
+      return open[0];
+    }
+    const errors = options.map((option) => safeParse(option, payload.value, ctx as z.core.ParseContext<z.core.$ZodIssue>).error?.issues ?? []);
+    payload.issues.push({ code: 'invalid_union', input: payload.value, inst, errors } as z.core.$ZodRawIssue);
+    return payload;
+  };
+  MiniType.init(inst, def);
+});
+
+/**
+ * `z.union(options)` for synchronous options none of which is optional: the first option that
+ * accepts the value wins; else the issues of the one that failed without stopping short, or one
+ * `invalid_union` issue.
+ *
+ * @example
+ * const Loc = z.array(union([z.string(), z.number()]));
+ * @internal
+ */
+export function union<const T extends readonly z.core.SomeType[]>(options: T): z.ZodMiniUnion<T> {
+  return new LeanUnion({ type: 'union', options: options as unknown as readonly z.core.$ZodType[] }) as unknown as z.ZodMiniUnion<T>;
 }

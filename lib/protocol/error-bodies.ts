@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { int, record } from '../internal/lean-zod.js';
+import { int, record, union } from '../internal/lean-zod.js';
 import type { AuiIssue } from '../errors.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 import { describeIssue } from '../internal/zod-issues.js';
@@ -14,7 +14,7 @@ import { describeIssue } from '../internal/zod-issues.js';
 /** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */
 export const ValidationItemSchema = wireObject({
   /** Path to the failing field, e.g. `["body", "task_id"]`; `[]` when absent. */
-  loc: nullAsAbsent(z._default(z.array(z.union([z.string(), z.number()])), [])),
+  loc: nullAsAbsent(z._default(z.array(union([z.string(), z.number()])), [])),
   /** Human-readable problem, e.g. `field required`. */
   msg: z.string(),
   /** Machine-readable error code, e.g. `value_error.missing`. */
@@ -26,7 +26,7 @@ export type ValidationItem = z.infer<typeof ValidationItemSchema>;
 /** FastAPI style: `{"detail": "Not authenticated"}` (401/403) or `{"detail": [ValidationItem…]}` (422). */
 export const DetailErrorBodySchema = wireObject({
   /** A message such as `Not authenticated` (401/403), or the list of validation problems (422). */
-  detail: z.union([z.string(), z.array(ValidationItemSchema)]),
+  detail: union([z.string(), z.array(ValidationItemSchema)]),
 });
 /** FastAPI-style error body. */
 export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
@@ -36,7 +36,7 @@ export const ErrorsListBodySchema = wireObject({
   /** The HTTP status repeated in the body (G0 form), e.g. `401`. */
   status_code: nullAsAbsent(z.optional(z.number().check(int()))),
   /** Error words such as `Unauthorized`, or validation problems (OpenAPI `HTTPValidationError`). */
-  errors: z.array(z.union([z.string(), ValidationItemSchema])),
+  errors: z.array(union([z.string(), ValidationItemSchema])),
 });
 /** `errors`-list error body. */
 export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
@@ -59,7 +59,7 @@ export const ApplicationErrorBodySchema = wireObject({
 export type ApplicationErrorBody = z.infer<typeof ApplicationErrorBodySchema>;
 
 /** Any documented error body. */
-export const ErrorBodySchema = /* @__PURE__ */ z.union([DetailErrorBodySchema, ErrorsListBodySchema, ApplicationErrorBodySchema]);
+export const ErrorBodySchema = /* @__PURE__ */ union([DetailErrorBodySchema, ErrorsListBodySchema, ApplicationErrorBodySchema]);
 /** Any documented error body. */
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
-import { boolean, int, literal, maxLength, minLength, record } from '../../lib/internal/lean-zod';
+import { boolean, int, literal, maxLength, minLength, record, union } from '../../lib/internal/lean-zod';
 import { safeParseWire } from '../../lib/internal/zod-issues';
 
 /** Both parses, through the library's parse (output, or issues as path, message, code). */
@@ -180,6 +180,52 @@ describe('lean-zod: stand-ins that cost less in a bundle, each the same as zodâ€
         { numRuns: 1_000 },
       );
       expect(safeParseWire(boolean(), 'true')).toEqual({ success: false, issues: [{ path: [], message: 'Invalid input: expected boolean, received string', code: 'invalid_type' }] });
+    });
+  });
+
+  describe('union()', () => {
+    const item = () => z.looseObject({ msg: z.string(), loc: z.optional(z.array(z.union([z.string(), z.number()]))) });
+    const pairs = () =>
+      [
+        [union([z.string(), z.number()]), z.union([z.string(), z.number()])],
+        [union([z.string(), z.array(item())]), z.union([z.string(), z.array(item())])],
+        [z.array(union([z.string(), item()])), z.array(z.union([z.string(), item()]))],
+        [union([z.string()]), z.union([z.string()])],
+        // an option that fails without stopping short (a refine's issue continues) gives its own issues
+        [union([z.string().check(z.refine((s) => s.length > 2, 'too short')), z.number()]), z.union([z.string().check(z.refine((s) => s.length > 2, 'too short')), z.number()])],
+        [z.looseObject({ u: union([z.boolean(), z.null()]) }), z.looseObject({ u: z.union([z.boolean(), z.null()]) })],
+      ] as const;
+
+    it('takes the first option that accepts; else the issues of the one that did not stop short, else invalid_union', () => {
+      const [[plain], , , , [refined]] = pairs();
+      expect(safeParseWire(plain, 3)).toEqual({ success: true, data: 3 });
+      expect(safeParseWire(plain, null)).toEqual({ success: false, issues: [{ path: [], message: 'Invalid input', code: 'invalid_union' }] });
+      expect(safeParseWire(refined, 'ab')).toEqual({ success: false, issues: [{ path: [], message: 'too short', code: 'custom' }] });
+    });
+
+    it('agrees with z.union(options) on any input: same output, same issues, same nested errors through zodâ€™s own safeParse (with a per-parse message map too)', () => {
+      const input = fc.oneof(anyValue, fc.array(fc.oneof(fc.string(), fc.integer(), fc.record({ msg: anyValue, loc: anyValue }, { requiredKeys: [] })), { maxLength: 3 }));
+      const map = { error: (issue: { code?: string }) => `per-parse: ${issue.code}` };
+      fc.assert(
+        fc.property(input, (raw) => {
+          for (const [a, b] of pairs()) {
+            for (const value of [raw, { u: raw }]) {
+              const [x, y] = both(a, b, value);
+              expect(x).toStrictEqual(y);
+              expect(JSON.stringify(a.safeParse(value).error?.issues)).toBe(JSON.stringify(b.safeParse(value).error?.issues));
+              expect(JSON.stringify(a.safeParse(value, map).error?.issues)).toBe(JSON.stringify(b.safeParse(value, map).error?.issues));
+            }
+          }
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it('is a mini union: its type, options and methods', () => {
+      const schema = union([z.string(), z.number()]);
+      expect(schema).toBeInstanceOf(z.ZodMiniUnion);
+      expect(schema._zod.def.options).toHaveLength(2);
+      expect(schema.check(z.refine((v) => v !== 'x', 'not x')).safeParse('x').success).toBe(false);
     });
   });
 });
