@@ -4,8 +4,10 @@
 // app has anyway), minified, then gzip -9 (zlib). The gated figure is the tree-shaken typical import
 // `{ AuiClient, retryOn1011, failFastOn1008, accumulateText }`; the whole public barrel, and both
 // without zod, are printed beside it. Fails when a bundle holds the `ws` package (Node only), a `node:`
-// module, or aui-rx's Node files (node-socket.js, default-websocket.js, jit-object.js), and (GATE = 'fail') when the typical import
-// is above GOAL_GZIP_BYTES.
+// module, or aui-rx's Node files (node-socket.js, default-websocket.js, jit-object.js), and (GATE =
+// 'fail') when the typical import is above BUDGET_GZIP_BYTES: the goal of issue 14 (GOAL_GZIP_BYTES,
+// 16 KB) is not met, so the build holds the measured figure instead (a regression budget) and says
+// plainly that the goal is not met.
 //
 //   node scripts/bundle-size.mjs               the figures (scripts/build.mjs runs this after compiling)
 //   node scripts/bundle-size.mjs --json        the same as JSON
@@ -19,15 +21,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** The goal of issue 14: the typical import, with zod, at most 16 KB gzip. */
+/** The goal of issue 14: the typical import, with zod, at most 16 KB gzip. NOT met (docs/browser.md). */
 export const GOAL_GZIP_BYTES = 16 * 1024;
+/**
+ * The regression budget the build holds while the goal is not met: the typical import with zod as
+ * measured after the cuts of issue 14 (22,255 B gzip at commit b174f73), rounded up to the next 256 B.
+ * Lower it after a cut (to the new figure, rounded up to 256 B); never raise it to let a change through
+ * without saying in docs/browser.md what the bytes buy.
+ */
+export const BUDGET_GZIP_BYTES = 22_272;
 /** What a typical app imports. */
 export const TYPICAL_IMPORT = ['AuiClient', 'retryOn1011', 'failFastOn1008', 'accumulateText'];
 /**
- * 'fail': the build fails when the typical import (with zod) is above the goal; 'warn': it only prints
- * a warning. TODO(issue 14): 'warn' until every schema is on zod/mini, then 'fail'.
+ * 'fail': the build fails when the typical import (with zod) is above the goal, or, while the goal is
+ * not met, above {@link BUDGET_GZIP_BYTES}; 'warn': it only prints a warning.
  */
-export const GATE = 'warn';
+export const GATE = 'fail';
 
 const RXJS = ['rxjs', 'rxjs/*'];
 const ZOD = ['zod', 'zod/*'];
@@ -89,15 +98,18 @@ export async function bundleSize({ dist = resolve(root, 'dist/esm/index.js') } =
   for (const [name, r] of Object.entries(all)) {
     if (r.nodeOnly.length) throw new Error(`bundle-size: Node-only modules in the ${name} browser bundle: ${r.nodeOnly.join(', ')}`);
   }
-  return { ...all, goalGzipBytes: GOAL_GZIP_BYTES, overGoal: typical.gzipBytes > GOAL_GZIP_BYTES, gate: GATE };
+  const overGoal = typical.gzipBytes > GOAL_GZIP_BYTES;
+  return { ...all, goalGzipBytes: GOAL_GZIP_BYTES, budgetGzipBytes: BUDGET_GZIP_BYTES, overGoal, overBudget: overGoal && typical.gzipBytes > BUDGET_GZIP_BYTES, gate: GATE };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 const n = (bytes) => bytes.toLocaleString('en-US');
 
 /** The figures, for the build log. */
-export function formatBundleSize({ typical, typicalAlone, full, fullAlone, overGoal }) {
-  const verdict = overGoal ? `ABOVE the goal of ${n(GOAL_GZIP_BYTES)} B (${kb(GOAL_GZIP_BYTES)})` : `goal ≤ ${n(GOAL_GZIP_BYTES)} B met`;
+export function formatBundleSize({ typical, typicalAlone, full, fullAlone, overGoal, overBudget }) {
+  const verdict = !overGoal
+    ? `goal ≤ ${n(GOAL_GZIP_BYTES)} B met`
+    : `goal ≤ ${n(GOAL_GZIP_BYTES)} B (${kb(GOAL_GZIP_BYTES)}) NOT met; ${overBudget ? 'ABOVE' : 'within'} the regression budget of ${n(BUDGET_GZIP_BYTES)} B`;
   return [
     'bundle size (esbuild, browser, minified, gzip -9; rxjs external; ws in bundle: no):',
     `  { ${TYPICAL_IMPORT.join(', ')} } + zod: ${n(typical.gzipBytes)} B gzip (${kb(typical.gzipBytes)}), ${n(typical.minBytes)} B minified — ${verdict}`,
@@ -126,14 +138,20 @@ export function formatBreakdown({ typical }, limit = Infinity) {
   return lines.join('\n');
 }
 
-/** Throws (GATE 'fail') or returns a warning line (GATE 'warn') when the typical import is above the goal. */
+/**
+ * Nothing when the goal is met. Above the goal: a line saying so when the typical import is within the
+ * regression budget; above the budget, throws (GATE 'fail') or returns a warning line (GATE 'warn').
+ */
 export function enforceGoal(sizes) {
   if (!sizes.overGoal) return undefined;
+  const figure = `the typical import { ${TYPICAL_IMPORT.join(', ')} } with zod is ${n(sizes.typical.gzipBytes)} B gzip`;
+  const goal = `the goal of ${n(GOAL_GZIP_BYTES)} B (issue 14) is NOT met`;
+  if (!sizes.overBudget) return `bundle-size: ${goal}: ${figure}, within the regression budget of ${n(BUDGET_GZIP_BYTES)} B (BUDGET_GZIP_BYTES).`;
   const message =
-    `bundle-size: the typical import { ${TYPICAL_IMPORT.join(', ')} } with zod is ${n(sizes.typical.gzipBytes)} B gzip, ` +
-    `above the goal of ${n(GOAL_GZIP_BYTES)} B (issue 14). \`node scripts/bundle-size.mjs --breakdown\` shows what is in it.`;
+    `bundle-size: ${figure}, above the regression budget of ${n(BUDGET_GZIP_BYTES)} B (and ${goal}). ` +
+    `\`node scripts/bundle-size.mjs --breakdown\` shows what is in it; docs/browser.md says what each byte buys.`;
   if (GATE === 'fail') throw new Error(message);
-  return `WARNING ${message} (GATE = 'warn' in scripts/bundle-size.mjs: the build does not fail yet)`;
+  return `WARNING ${message} (GATE = 'warn' in scripts/bundle-size.mjs: the build does not fail)`;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

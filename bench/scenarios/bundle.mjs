@@ -23,6 +23,7 @@ export function describe() {
 export function summarizeRuns(ctx) {
   const r = ctx.runs.bundle?.[0];
   if (!r) return { header: ['figure', 'value'], rows: [['bundle', ctx.failures.bundle?.[0]?.split('\n')[0] ?? 'n/a']], goals: [goal('typical import with zod gzipped ≤ 16 KB', { value: NaN, text: 'n/a' }, null)] };
+  const budget = r.budgetGzipBytes; // the build's regression budget while the 16 KB goal is not met (scripts/bundle-size.mjs)
   const rows = [
     ['minified bytes', fmt(r.minBytes)],
     ['gzip -9 bytes', `${fmt(r.gzipBytes)} (${(r.gzipBytes / 1024).toFixed(2)} KB)`],
@@ -38,6 +39,9 @@ export function summarizeRuns(ctx) {
     header: ['figure', 'value'],
     rows,
     figures: { gzipKb: kb },
-    goals: [goal('typical import with zod gzipped ≤ 16 KB (rxjs external)', { value: kb, text: `${kb.toFixed(2)} KB${r.hasStreamMessage ? '' : ' (partial: no WebSocket transport in dist yet)'}` }, r.hasStreamMessage ? r.gzipBytes <= r.goalGzipBytes && !r.wsInBundle : null)],
+    goals: [
+      goal('typical import with zod gzipped ≤ 16 KB (rxjs external)', { value: kb, text: `${kb.toFixed(2)} KB${r.hasStreamMessage ? '' : ' (partial: no WebSocket transport in dist yet)'}` }, r.hasStreamMessage ? r.gzipBytes <= r.goalGzipBytes && !r.wsInBundle : null),
+      ...(budget ? [goal(`the same within the build's regression budget ≤ ${fmt(budget)} B (the goal not being met)`, { value: r.gzipBytes, text: `${fmt(r.gzipBytes)} B` }, r.gzipBytes <= budget && !r.wsInBundle)] : []),
+    ],
   };
 }
