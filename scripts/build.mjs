@@ -26,9 +26,10 @@ const browser = {
   // runs the interpreted parser anyway, and the compiled one costs ~1.1 KB gzip (docs/browser.md).
   './internal/jit-object.js': './internal/jit-object-browser.js',
 };
-// `sideEffects: false` again here: bundlers read it from a module's nearest package.json, which for
-// dist/{esm,cjs}/* is this one, not the root's. Without it a bundle keeps every module the barrel
-// reaches and their top-level statements (e.g. a schema built at load), used or not.
+// `sideEffects: false` again here: esbuild (and so the Angular CLI) reads it from a module's nearest
+// package.json, which for dist/{esm,cjs}/* is this one, not the root's. Without it an esbuild bundle
+// keeps every module the barrel reaches and their top-level statements (e.g. a schema built at load),
+// used or not (Vite and webpack drop them either way).
 writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs', sideEffects: false, browser }) + '\n');
 writeFileSync('dist/esm/package.json', JSON.stringify({ type: 'module', sideEffects: false, browser }) + '\n');
 for (const bin of ['dist/cjs/cli/main.js']) if (existsSync(bin)) chmodSync(bin, 0o755);
