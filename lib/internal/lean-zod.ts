@@ -176,7 +176,7 @@ const aborted = (result: z.core.ParsePayload): boolean => result.aborted === tru
  * every option's issues (finalized as zod's union does: the options are parsed again, through zod's
  * `safeParse`, only on this path). Options are synchronous and never optional (all of ours).
  */
-const LeanUnion: $constructor<z.ZodMiniUnion> = $constructor('ZodMiniUnion', (inst, def) => {
+const LeanUnion: $constructor<z.ZodMiniUnion> = /* @__PURE__ */ $constructor('ZodMiniUnion', (inst, def) => {
   $ZodType.init(inst, def);
   const options = def.options;
   const only = options.length === 1 ? options[0] : undefined;
