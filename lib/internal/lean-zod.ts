@@ -13,6 +13,7 @@
  */
 import * as z from 'zod/mini';
 import { $constructor, $ZodType, safeParse } from 'zod/v4/core';
+import { issueMessage } from './zod-issues.js';
 
 /** A check that raises its issues itself (as zod's own checks do), naming itself as their `inst`. */
 function checkWith<T>(
@@ -76,7 +77,9 @@ export function record(): z.ZodMiniType<Record<string, unknown>, Record<string, 
     for (const key of Reflect.ownKeys(input)) {
       if (key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(input, key)) continue;
       if (typeof key === 'symbol') {
-        const keyIssue = { expected: 'string', code: 'invalid_type', path: [], message: 'Invalid input: expected string, received symbol' };
+        // the key's own issue, finalized as zod's record gives it
+        const message = issueMessage({ expected: 'string', code: 'invalid_type', input: key } as z.core.$ZodRawIssue);
+        const keyIssue = { expected: 'string', code: 'invalid_type', path: [], message };
         payload.issues.push({ code: 'invalid_key', origin: 'record', issues: [keyIssue], input: key, path: [key], inst } as z.core.$ZodRawIssue);
         continue;
       }
@@ -108,8 +111,8 @@ type LengthBound = { readonly code: 'too_small'; readonly minimum: number } | { 
  * zod's length check of a string schema: runs on any value with a `length` (after a failed type
  * check too, as zod's does), counts a string in code points (a surrogate pair is one), raises
  * `too_small` / `too_big` with the origin `string`, `array` or `unknown` and the given message.
- * (Not for array schemas: zod's arrays check an oversized input before parsing its items.) `within` says whether a
- * length passes; `bound` holds the issue's own fields.
+ * `within` says whether a length passes; `bound` holds the issue's own fields. (Not for array
+ * schemas: zod's arrays check an oversized input before parsing its items.)
  */
 function lengthCheck(within: (length: number) => boolean, bound: LengthBound, message: string | undefined): z.core.$ZodCheck<string> {
   const hasLength = (payload: z.core.ParsePayload): boolean => payload.value != null && (payload.value as { length?: unknown }).length !== undefined;
