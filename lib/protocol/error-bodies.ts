@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { int, record, union } from '../internal/lean-zod.js';
 import type { AuiIssue } from '../errors.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 import { describeIssue } from '../internal/zod-issues.js';
@@ -14,7 +13,7 @@ import { describeIssue } from '../internal/zod-issues.js';
 /** One item of a 422 body (`ValidationError`): `loc` path, `msg` text, `type` code. */
 export const ValidationItemSchema = wireObject({
   /** Path to the failing field, e.g. `["body", "task_id"]`; `[]` when absent. */
-  loc: nullAsAbsent(z._default(z.array(union([z.string(), z.number()])), [])),
+  loc: nullAsAbsent(z._default(z.array(z.union([z.string(), z.number()])), [])),
   /** Human-readable problem, e.g. `field required`. */
   msg: z.string(),
   /** Machine-readable error code, e.g. `value_error.missing`. */
@@ -26,7 +25,7 @@ export type ValidationItem = z.infer<typeof ValidationItemSchema>;
 /** FastAPI style: `{"detail": "Not authenticated"}` (401/403) or `{"detail": [ValidationItem…]}` (422). */
 export const DetailErrorBodySchema = wireObject({
   /** A message such as `Not authenticated` (401/403), or the list of validation problems (422). */
-  detail: union([z.string(), z.array(ValidationItemSchema)]),
+  detail: z.union([z.string(), z.array(ValidationItemSchema)]),
 });
 /** FastAPI-style error body. */
 export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
@@ -34,9 +33,9 @@ export type DetailErrorBody = z.infer<typeof DetailErrorBodySchema>;
 /** OpenAPI `HTTPValidationError` `{"errors": [ValidationItem…]}` and G0 `{"status_code": 401, "errors": ["Unauthorized"]}`. */
 export const ErrorsListBodySchema = wireObject({
   /** The HTTP status repeated in the body (G0 form), e.g. `401`. */
-  status_code: nullAsAbsent(z.optional(z.number().check(int()))),
+  status_code: nullAsAbsent(z.optional(z.number().check(z.int()))),
   /** Error words such as `Unauthorized`, or validation problems (OpenAPI `HTTPValidationError`). */
-  errors: z.array(union([z.string(), ValidationItemSchema])),
+  errors: z.array(z.union([z.string(), ValidationItemSchema])),
 });
 /** `errors`-list error body. */
 export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
@@ -47,19 +46,19 @@ export type ErrorsListBody = z.infer<typeof ErrorsListBodySchema>;
  */
 export const ApplicationErrorBodySchema = wireObject({
   /** The HTTP status the error stands for, e.g. `400`, `422` or `500`. */
-  status_code: z.number().check(int()),
+  status_code: z.number().check(z.int()),
   /** Short summary, e.g. `Content moderation triggered`. */
   description: nullAsAbsent(z.optional(z.string())),
   /** Detailed explanation, e.g. `The message was flagged by content moderation.` */
   message: nullAsAbsent(z.optional(z.string())),
   /** Error-specific context whose structure depends on the error type (e.g. `moderation_category`). */
-  extra_data: nullAsAbsent(z.nullish(record())),
+  extra_data: nullAsAbsent(z.nullish(z.record(z.string(), z.unknown()))),
 });
 /** The application error body / WebSocket error frame. */
 export type ApplicationErrorBody = z.infer<typeof ApplicationErrorBodySchema>;
 
 /** Any documented error body. */
-export const ErrorBodySchema = /* @__PURE__ */ union([DetailErrorBodySchema, ErrorsListBodySchema, ApplicationErrorBodySchema]);
+export const ErrorBodySchema = /* @__PURE__ */ z.union([DetailErrorBodySchema, ErrorsListBodySchema, ApplicationErrorBodySchema]);
 /** Any documented error body. */
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 

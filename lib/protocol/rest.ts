@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { boolean, int, maxLength, minLength, record } from '../internal/lean-zod.js';
 import { looseObject, object } from '../internal/jit-object.js';
 import { nullAsAbsent, wireObject } from '../internal/null-as-absent.js';
 
@@ -37,8 +36,8 @@ export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
  */
 const Id = z.string().check(
   z.trim(),
-  minLength(1, 'must be a non-empty string'),
-  maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
+  z.minLength(1, 'must be a non-empty string'),
+  z.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
   z.refine(isWellFormed, 'must be well-formed Unicode (no lone surrogate)'),
   z.refine((s) => !CONTROL_CHARACTER.test(s), 'must not contain control characters'),
 );
@@ -93,7 +92,7 @@ export type OptionParameter = z.infer<typeof OptionParameterSchema>;
 /** A legacy product recommendation (`ExternalTaskMessageOption`). */
 export const ProductOptionSchema = wireObject({
   /** Whether the agent recommends this option. */
-  is_recommended: nullAsAbsent(z.optional(boolean())),
+  is_recommended: nullAsAbsent(z.optional(z.boolean())),
   /** The product's displayable attributes; `[]` when absent. */
   widget_parameters: nullAsAbsent(z._default(z.array(OptionParameterSchema), [])),
 });
@@ -125,7 +124,7 @@ export const ProductCardSchema = wireObject({
   /** The product's parameters shown on the card; `[]` when absent. */
   parameters: nullAsAbsent(z._default(z.array(CardParameterSchema), [])),
   /** Whether the agent recommends this product. */
-  is_recommended: nullAsAbsent(z.optional(boolean())),
+  is_recommended: nullAsAbsent(z.optional(z.boolean())),
 });
 /** A current product card. */
 export type ProductCard = z.infer<typeof ProductCardSchema>;
@@ -160,7 +159,7 @@ export const AgentMessageSchema = wireObject({
   /** URL associated with the message (SDK 1.2.28+), if any. */
   url: nullAsAbsent(z.nullish(z.string())),
   /** Trace of how the agent produced the reply; present only when trace flags were requested. */
-  trace_info: nullAsAbsent(z.nullish(record())),
+  trace_info: nullAsAbsent(z.nullish(z.record(z.string(), z.unknown()))),
 });
 /** The agent's reply, and any message of a task. */
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
@@ -189,11 +188,11 @@ export const TaskPageSchema = wireObject({
   /** The tasks on this page; `[]` when the server omits the field. */
   tasks: nullAsAbsent(z._default(z.array(TaskSchema), [])),
   /** Total number of tasks the user has, across all pages. */
-  total: z.number().check(int(), z.nonnegative()),
+  total: z.number().check(z.int(), z.nonnegative()),
   /** The 1-based page number (echo of the request). */
-  page: z.number().check(int()),
+  page: z.number().check(z.int()),
   /** The page size (echo of the request). */
-  size: z.number().check(int()),
+  size: z.number().check(z.int()),
 });
 /** One page of a user's tasks. */
 export type TaskPage = z.infer<typeof TaskPageSchema>;
@@ -203,7 +202,7 @@ export const MessageContextSchema = looseObject({
   /** URL of the page or product the user is looking at. */
   url: z.nullish(z.string()),
   /** Free-form lead/customer details, e.g. `{ customer_type: 'residential' }`. */
-  lead_details: z.nullish(record()),
+  lead_details: z.nullish(z.record(z.string(), z.unknown())),
   /** The greeting shown to the user before this message (OpenAPI 0.6.0+). */
   welcome_message: z.nullish(z.string()),
 });
@@ -211,7 +210,7 @@ export const MessageContextSchema = looseObject({
 export type MessageContext = z.infer<typeof MessageContextSchema>;
 
 /** Origin of a task (`RecordOriginType`, SDK ≥1.2.17). */
-export const TaskOriginTypeSchema = z.string().check(minLength(1));
+export const TaskOriginTypeSchema = z.string().check(z.minLength(1));
 
 /** Arguments of `createTask` (and the POST body). */
 export const CreateTaskRequestSchema = looseObject({
@@ -229,7 +228,7 @@ export const CreateTaskRequestSchema = looseObject({
       /** Tag of an agent version, instead of `version_id`. */
       version_tag: z.optional(z.string()),
       /** Agent bundle-mode flag (`AgentMetadata.bundle_mode`; its effect is not documented). */
-      bundle_mode: z.optional(boolean()),
+      bundle_mode: z.optional(z.boolean()),
     }),
   ),
 }).check(z.refine(isJsonEncodable, ENCODABLE));
@@ -237,14 +236,14 @@ export const CreateTaskRequestSchema = looseObject({
 export type CreateTaskRequest = z.input<typeof CreateTaskRequestSchema>;
 
 /** Number of tasks per page, 1–1000 (server default 10): `listTasks` and `listAllTasks`. */
-const PageSize = z.optional(z.number().check(int(), z.gte(1), z.lte(1000)));
+const PageSize = z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000)));
 
 /** Arguments of `listTasks`: `page` is 1-based (default 1), `size` default 10. */
 export const ListTasksRequestSchema = object({
   /** The end user whose tasks are listed. */
   user_id: Id,
   /** 1-based page number (server default 1). */
-  page: z.optional(z.number().check(int(), z.gte(1))),
+  page: z.optional(z.number().check(z.int(), z.gte(1))),
   /** Number of tasks per page, 1–1000 (server default 10). */
   size: PageSize,
 });
@@ -281,7 +280,7 @@ export const SendMessageFieldsSchema = looseObject({
   /** Where the user is (page URL, lead details); optional. */
   context: z.nullish(MessageContextSchema),
   /** Free-form custom variables passed to the agent (SDK 1.2.28+). */
-  agent_variables: z.optional(record()),
+  agent_variables: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /**

@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { literal } from '../internal/lean-zod.js';
 import { looseObject } from '../internal/jit-object.js';
 import { AuiProtocolError } from '../errors.js';
 import { ApplicationErrorBodySchema, type ApplicationErrorBody } from './error-bodies.js';
@@ -55,7 +54,7 @@ export const TextUpdateA1Schema = wireObject({
     /** Unique channel identifier (a UUID in the examples). */
     channel_name: nullAsAbsent(z.optional(z.string())),
     /** Always `thread-message-text-content-updated` ({@link TEXT_UPDATE_EVENT}). */
-    event_name: literal(TEXT_UPDATE_EVENT),
+    event_name: z.literal(TEXT_UPDATE_EVENT),
   }),
   /** What produced the update and for which message and task; optional. */
   scope: nullAsAbsent(z.optional(ScopeSchema)),
@@ -73,7 +72,7 @@ export type TextUpdateA1 = z.infer<typeof TextUpdateA1Schema>;
 /** Text update, shape A2 (G1 `/messaging-api/websocket`). */
 export const TextUpdateA2Schema = looseObject({
   /** Always `thread-message-text-content-updated` ({@link TEXT_UPDATE_EVENT}). */
-  event: literal(TEXT_UPDATE_EVENT),
+  event: z.literal(TEXT_UPDATE_EVENT),
   /** The update's payload. */
   data: looseObject({
     /** Streamed reply text: the whole text so far (G1) or only the new part, depending on the server. */
