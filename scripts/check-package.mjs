@@ -684,7 +684,7 @@ async function main() {
   writeFileSync(join(consumer, 'page-base.js'), BASE_PAGE);
   writeFileSync(join(consumer, 'bundler-build.mjs'), BUNDLER_BUILD);
   for (const bundler of ['vite', 'webpack']) {
-    const name = `${bundler}: production build of a page importing { AuiClient, retryOn1011, failFastOn1008, accumulateText } (browser socket, no ws / node: / node-socket.js / default-websocket.js, no warning)`;
+    const name = `${bundler}: production build of a page importing { AuiClient, retryOn1011, failFastOn1008, accumulateText } (browser socket, no ws / node: / node-socket.js / default-websocket.js / jit-object.js, no warning)`;
     const res = await run(process.execPath, ['bundler-build.mjs', bundler], { cwd: consumer, timeoutMs: 3 * 60_000, env: { AUI_RX_ROOT: root } });
     let report;
     try {
@@ -698,7 +698,7 @@ async function main() {
       if (r.warnings.length) problems.push(`${build}: ${r.warnings.length} warning(s): ${r.warnings.join(' | ').slice(0, 600)}`);
     }
     for (const [build, r] of [['app', report.app], ['alone', report.alone]]) {
-      const nodeOnly = r.modules.filter((m) => /(^|\/)node_modules\/ws\//.test(m) || /^\0?node:/.test(m) || /\/(node-socket|default-websocket)\.js$/.test(m));
+      const nodeOnly = r.modules.filter((m) => /(^|\/)node_modules\/ws\//.test(m) || /^\0?node:/.test(m) || /\/(node-socket|default-websocket|jit-object)\.js$/.test(m));
       if (nodeOnly.length) problems.push(`${build}: Node-only modules bundled: ${nodeOnly.join(', ')}`);
       if (!r.modules.some((m) => m.endsWith('/aui-rx/dist/esm/transports/websocket/browser-socket.js'))) problems.push(`${build}: aui-rx's browser-socket.js is not in the bundle (${r.modules.length} modules)`);
     }
