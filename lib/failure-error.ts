@@ -157,9 +157,14 @@ function socketFailure(facts: Extract<FailureFacts, { source: 'socket' }>, ctx: 
     return createAuiError(kind, `WebSocket handshake refused with HTTP ${status}${hint}`, { ...base, status }, ctx);
   }
   const withCode: AuiErrorInit = { ...base, closeCode: close.code };
-  if (close.code === 1009 || isPayloadTooLarge(close.error)) {
-    const limit = facts.maxPayloadBytes !== undefined ? ` of ${facts.maxPayloadBytes} bytes` : '';
-    return createAuiError('protocol', `A frame exceeded the maximum payload size${limit}; the connection was closed`, { ...withCode, closeCode: 1009 }, ctx);
+  if (isPayloadTooLarge(close.error)) {
+    // Our socket refused a frame of the server's: our limit was the one passed.
+    const limit = facts.maxPayloadBytes !== undefined ? ` of ${facts.maxPayloadBytes} bytes (limits.maxFrameBytes)` : '';
+    return createAuiError('protocol', `A frame from the server exceeded the maximum payload size${limit}; the connection was closed`, { ...withCode, closeCode: 1009 }, ctx);
+  }
+  if (close.code === 1009) {
+    // The server closed with 1009: a frame of ours passed its limit, whatever ours is.
+    return createAuiError('protocol', 'The server closed the connection with 1009 (message too big): a frame sent to it exceeded its size limit', withCode, ctx);
   }
   if (close.code === 1007 || errorCode(close.error) === 'WS_ERR_INVALID_UTF8') {
     return createAuiError('protocol', 'The server sent a text frame that is not valid UTF-8; the connection was closed', { ...withCode, closeCode: 1007 }, ctx);

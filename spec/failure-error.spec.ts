@@ -43,6 +43,13 @@ describe('failureError (socket)', () => {
     });
   });
 
+  it("a 1009 close from the server names the server's limit, not ours (a frame we sent was too big)", () => {
+    const error = failureError({ source: 'socket', close: closed(1009), maxPayloadBytes: 1024 });
+    expect(error).toMatchObject({ name: 'AuiProtocolError', closeCode: 1009, retryable: false });
+    expect(error.message).toMatch(/server closed the connection with 1009/);
+    expect(error.message).not.toContain('1024');
+  });
+
   it('keeps the socket error as a non-enumerable cause', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     const error = socket(closed(1006, { opened: false, error: cause }));
