@@ -14,59 +14,31 @@
 //      relay, no byte of the key is in the page's requests, its WebSocket URL or anything it received
 //      (a TCP tap in front of the server), and another user's task is refused (403, close 1008).
 // Everything runs under one deadline and is closed in `finally`. Prints PASS/FAIL lines; exits 1 on failure.
+// The launch, the servers, the tap, the deadline and the PASS/FAIL lines: ./harness.mjs (shared with
+// examples/angular/e2e/run-e2e.mjs).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closeHttp, createHarness, CHROMIUM, json, loadChromium, startHttp, startTap, withTimeout } from './harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '..');
 const require = createRequire(import.meta.url);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEADLINE_MS = Number(process.env.BROWSER_TEST_DEADLINE_MS ?? 3 * 60_000);
 const PAGE_TIMEOUT_MS = 20_000;
 const SCREENSHOT = join(root, 'docs', 'browser.png');
 const QUESTION = 'a built-in microwave under $500';
 const WRONG_KEY = 'API_KEY_01WRONG000000000000000000000';
 
-const started = Date.now();
-const results = [];
-const secrets = new Set([WRONG_KEY]);
+const harness = createHarness({ label: 'test:browser', crash: 'browser test', deadlineMs: DEADLINE_MS, secrets: [WRONG_KEY] });
+const { check, redact } = harness;
 let server;
 let staticServer;
 let relay;
 let relayServer;
 let tap;
-let context;
-let userDataDir;
-
-function redact(text) {
-  let out = String(text).replace(/(network_api_key=)[^&\s'"]+/g, '$1***');
-  for (const secret of secrets) out = out.split(secret).join('***');
-  return out;
-}
-
-function check(name, ok, detail = '') {
-  results.push({ name, ok });
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${redact(detail)}` : ''}`);
-  return ok;
-}
-
-const json = (value) => JSON.stringify(value);
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -109,42 +81,7 @@ function startStatic(files, relay) {
     const cookie = relay && file.type.startsWith('text/html') ? { 'set-cookie': 'aui_user=browser-user; Path=/; SameSite=Strict; HttpOnly' } : {};
     res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store', ...cookie }).end(file.body);
   };
-  const srv = createServer(relay ? (req, res) => relay.handler(req, res, () => serveFile(req, res)) : serveFile);
-  if (relay) srv.on('upgrade', (req, socket, head) => relay.upgrade(req, socket, head) || socket.destroy());
-  return new Promise((resolvePromise, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => resolvePromise(srv));
-  });
-}
-
-/** A TCP proxy to `port` that keeps every byte in both directions (what the browser sent and received). */
-function startTap(port) {
-  const bytes = [];
-  const sockets = new Set();
-  const srv = createNetServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (d) => bytes.push(d));
-    upstream.on('data', (d) => bytes.push(d));
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => sockets.delete(client));
-    upstream.on('close', () => sockets.delete(upstream));
-  });
-  return new Promise((resolvePromise, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () =>
-      resolvePromise({
-        port: srv.address().port,
-        text: () => Buffer.concat(bytes).toString('latin1'),
-        close: () => new Promise((r) => {
-          for (const s of sockets) s.destroy();
-          srv.close(() => r());
-        }),
-      }),
-    );
-  });
+  return startHttp(serveFile, relay);
 }
 
 /** The `aui_user` cookie of a request: the user of the relay in this test. */
@@ -154,7 +91,7 @@ function cookieUser(req) {
 
 /** Opens the page with `config`, waits until it reports done; returns its result, DOM texts and logs. */
 async function runPage(origin, config, { screenshot, observe } = {}) {
-  const page = await context.newPage();
+  const page = await harness.context.newPage();
   observe?.(page);
   const logs = [];
   page.on('console', (msg) => logs.push(`console.${msg.type()}: ${msg.text()}`));
@@ -195,7 +132,7 @@ function printLogs(logs) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  if (!check('Chromium present', existsSync(CHROMIUM), existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} missing (apt-get install -y chromium)`)) return;
+  if (!harness.chromiumPresent()) return;
   const built = ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/testing/index.js'].every((f) => existsSync(join(root, f)));
   if (!check('built package present', built, built ? 'dist/esm' : 'run `npm run build` first')) return;
 
@@ -224,7 +161,7 @@ async function main() {
   // 3. servers on loopback
   const { FakeAuiServer, agentReplyText } = await import(pathToFileURL(join(root, 'dist/esm/testing/index.js')).href);
   server = await FakeAuiServer.start({ frameDelayMs: 8 });
-  secrets.add(server.apiKey);
+  harness.secrets.add(server.apiKey);
   staticServer = await startStatic({
     '/index.html': { type: 'text/html; charset=utf-8', body: readFileSync(join(here, 'index.html')) },
     '/page.js': { type: 'text/javascript; charset=utf-8', body: bundle.code },
@@ -233,20 +170,7 @@ async function main() {
   const expected = agentReplyText(QUESTION);
 
   // 4. Chromium
-  const { chromium } = await import('playwright-core');
-  userDataDir = mkdtempSync(join(tmpdir(), 'aui-rx-chromium-'));
-  context = await withTimeout(
-    chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-      viewport: { width: 900, height: 640 },
-      deviceScaleFactor: 1,
-      timeout: 30_000,
-    }),
-    40_000,
-    'chromium launch',
-  );
+  const context = await harness.launch(loadChromium(), { profilePrefix: 'aui-rx-chromium-', viewport: { width: 900, height: 640 } });
   const version = context.browser()?.version() ?? execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().replace(/\s+built on.*/, '');
   check('Chromium launched (headless, fresh profile)', true, version);
 
@@ -303,7 +227,7 @@ async function main() {
     },
     relay,
   );
-  tap = await startTap(relayServer.address().port);
+  tap = await startTap(relayServer.address().port, { keep: 'both' });
   const relayOrigin = `http://127.0.0.1:${tap.port}`;
   const seen = [];
   const observe = (page) => {
@@ -342,49 +266,10 @@ async function main() {
 
 // ---------------------------------------------------------------------------------------------
 
-async function cleanup() {
-  const steps = [
-    ['browser', () => context?.close()],
-    ['FakeAuiServer', () => server?.stop()],
-    ['static server', () => staticServer && new Promise((r) => { staticServer.closeAllConnections?.(); staticServer.close(() => r()); })],
-    ['relay', () => relay?.close()],
-    ['tap', () => tap?.close()],
-    ['relay server', () => relayServer && new Promise((r) => { relayServer.closeAllConnections?.(); relayServer.close(() => r()); })],
-  ];
-  for (const [name, step] of steps) {
-    try {
-      await withTimeout(Promise.resolve(step()), 10_000, `closing ${name}`);
-    } catch (error) {
-      console.log(`(cleanup: ${redact(error.message)})`);
-    }
-  }
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
-}
-
-function summary() {
-  const failed = results.filter((r) => !r.ok);
-  const pass = failed.length === 0 && results.length > 0;
-  console.log(`\ntest:browser: ${pass ? 'PASS' : 'FAIL'} — ${results.length - failed.length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  for (const r of failed) console.log(`  failed: ${r.name}`);
-  return pass;
-}
-
-const deadline = setTimeout(() => {
-  check('deadline', false, `not finished within ${DEADLINE_MS} ms`);
-  void withTimeout(cleanup(), 15_000, 'cleanup').catch(() => undefined).finally(() => {
-    summary();
-    process.exit(1); // playwright kills the browser it launched when this process exits
-  });
-}, DEADLINE_MS);
-
-let pass = false;
-try {
-  await main();
-} catch (error) {
-  check('browser test', false, error?.stack ?? String(error));
-} finally {
-  await cleanup();
-  clearTimeout(deadline);
-  pass = summary();
-}
-process.exit(pass ? 0 : 1);
+await harness.run(main, () => [
+  ['FakeAuiServer', () => server?.stop()],
+  ['static server', () => closeHttp(staticServer)],
+  ['relay', () => relay?.close()],
+  ['tap', () => tap?.close()],
+  ['relay server', () => closeHttp(relayServer)],
+]);

@@ -13,59 +13,29 @@
 //     and WebSocket frame Chromium decoded) contains the key.
 // aui-rx, aui-rx/relay and aui-rx/testing come from this app's node_modules (the packed package);
 // playwright-core from the repository's devDependencies. One deadline; everything closed in `finally`.
-// Prints PASS/FAIL lines; exits 1 on failure.
-import { existsSync, mkdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+// Prints PASS/FAIL lines; exits 1 on failure. The launch, the web server, the tap, the deadline and the
+// PASS/FAIL lines come from the repository's browser/harness.mjs (shared with `npm run test:browser`).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closeHttp, createHarness, json, loadChromium, startHttp, startTap, withTimeout } from '../../../browser/harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const app = resolve(here, '..');
 const repo = resolve(app, '../..');
 const DIST = join(app, 'dist/aui-chat-app/browser');
 const SCREENSHOT = join(repo, 'docs', 'angular-chat.png');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEADLINE_MS = Number(process.env.E2E_DEADLINE_MS ?? 3 * 60_000);
 const WAIT_MS = 20_000;
 const Q1 = 'a built-in microwave under $500';
 const Q2 = 'and one with an air-fry mode?';
 
-const started = Date.now();
-const results = [];
-const secrets = new Set();
+const harness = createHarness({ label: 'e2e', crash: 'e2e', deadlineMs: DEADLINE_MS });
+const { check } = harness;
 let upstream;
 let relay;
 let web;
 let tap;
-let context;
-let userDataDir;
-
-function redact(text) {
-  let out = String(text).replace(/(network_api_key=)[^&\s'"]+/g, '$1***');
-  for (const secret of secrets) out = out.split(secret).join('***');
-  return out;
-}
-
-function check(name, ok, detail = '') {
-  results.push({ name, ok });
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${redact(detail)}` : ''}`);
-  return ok;
-}
-
-const json = (value) => JSON.stringify(value);
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -103,46 +73,6 @@ function userOf(req) {
   return user && /^[a-z][a-z0-9-]{0,31}$/.test(user) ? user : undefined;
 }
 
-/**
- * A TCP tap in front of the web server: the page connects to it, and every byte on the way back to
- * the page (HTTP heads, bodies, WebSocket frames) is kept for the key check.
- */
-const wire = [];
-const tapped = new Set();
-async function startTap(target) {
-  const srv = createNetServer((page) => {
-    const server = connect(target, '127.0.0.1');
-    tapped.add(page).add(server);
-    server.on('data', (chunk) => wire.push(chunk));
-    page.pipe(server);
-    server.pipe(page);
-    const end = () => {
-      page.destroy();
-      server.destroy();
-    };
-    page.on('error', end).on('close', end);
-    server.on('error', end).on('close', end);
-  });
-  await new Promise((resolvePromise, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolvePromise);
-  });
-  return srv;
-}
-
-async function startWeb() {
-  // The relay takes its own paths (/aui/api/v1/external/...) and passes the rest on, as middleware.
-  const srv = createServer((req, res) => relay.handler(req, res, () => serveStatic(req, res)));
-  srv.on('upgrade', (req, socket, head) => {
-    if (!relay.upgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise((resolvePromise, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolvePromise);
-  });
-  return srv;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /** What Chromium decoded for the page: response headers and bodies, WebSocket frames and closes. */
@@ -177,9 +107,9 @@ function watchReplies() {
 }
 
 async function openChat(user, path, seen) {
-  const page = await context.newPage();
+  const page = await harness.context.newPage();
   recordPage(page, seen);
-  await context.addCookies([{ name: 'demo_user', value: user, url: webOrigin() }]);
+  await harness.context.addCookies([{ name: 'demo_user', value: user, url: webOrigin() }]);
   await page.addInitScript(watchReplies);
   await page.goto(`${webOrigin()}${path}`, { timeout: WAIT_MS, waitUntil: 'load' });
   await page.waitForSelector('app-chat form', { timeout: WAIT_MS });
@@ -220,42 +150,33 @@ const waitChat = (page, status, count) =>
     { timeout: WAIT_MS, polling: 20 },
   );
 
-const webOrigin = () => `http://127.0.0.1:${tap.address().port}`;
+const webOrigin = () => `http://127.0.0.1:${tap.port}`;
 
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  if (!check('Chromium present', existsSync(CHROMIUM), existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} missing (apt-get install -y chromium)`)) return;
+  if (!harness.chromiumPresent()) return;
   if (!check('app built', existsSync(join(DIST, 'index.html')), existsSync(join(DIST, 'index.html')) ? DIST : 'run `npm run build` first')) return;
 
   const { FakeAuiServer, agentReplyText } = await import('aui-rx/testing');
   const { createAuiRelay } = await import('aui-rx/relay');
   upstream = await FakeAuiServer.start({ frameDelayMs: 25 });
-  secrets.add(upstream.apiKey);
+  harness.secrets.add(upstream.apiKey);
   relay = createAuiRelay({ apiKey: upstream.apiKey, baseUrl: upstream.baseUrl, basePath: '/aui', authorize: userOf });
-  web = await startWeb();
-  tap = await startTap(web.address().port);
+  // The relay takes its own paths (/aui/api/v1/external/...) and passes the rest on, as middleware.
+  web = await startHttp(serveStatic, relay);
+  // A TCP tap in front of the web server: the page connects to it, and every byte on the way back to
+  // the page (HTTP heads, bodies, WebSocket frames) is kept for the key check.
+  tap = await startTap(web.address().port, { keep: 'to-page' });
 
   let chromium;
   try {
-    ({ chromium } = createRequire(join(repo, 'package.json'))('playwright-core'));
+    chromium = loadChromium();
   } catch (error) {
     check('playwright-core present', false, `${error.message} (a devDependency of aui-rx: run npm ci at the repository root)`);
     return;
   }
-  userDataDir = mkdtempSync(join(tmpdir(), 'aui-rx-ng-e2e-'));
-  context = await withTimeout(
-    chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-      viewport: { width: 760, height: 620 },
-      deviceScaleFactor: 1,
-      timeout: 30_000,
-    }),
-    40_000,
-    'chromium launch',
-  );
+  const context = await harness.launch(chromium, { profilePrefix: 'aui-rx-ng-e2e-', viewport: { width: 760, height: 620 } });
   check('Chromium launched (headless, fresh profile)', true, context.browser()?.version() ?? '');
 
   const seen = { logs: [], received: [], sockets: [], pending: [] };
@@ -330,13 +251,13 @@ async function main() {
 
   // 5. the key: in no byte the page received
   const key = upstream.apiKey;
-  const wireText = Buffer.concat(wire).toString('latin1');
+  const wireText = tap.text();
   const deflated = /sec-websocket-extensions:[^\r\n]*permessage-deflate/i.test(wireText);
   const inWire = wireText.includes(key) || wireText.includes(encodeURIComponent(key));
   const inDecoded = seen.received.some((text) => text.includes(key) || text.includes(encodeURIComponent(key)));
   check(
     'no key: not in any byte written to the page (TCP) nor in any header, body or frame Chromium decoded',
-    !inWire && !inDecoded && wire.length > 0 && seen.received.length > 0 && seen.sockets.length > 0,
+    !inWire && !inDecoded && wireText.length > 0 && seen.received.length > 0 && seen.sockets.length > 0,
     `${wireText.length} bytes on the wire${deflated ? ' (frames deflated: checked decoded)' : ''}, ${seen.received.length} decoded items, sockets ${json([...new Set(seen.sockets)].map((u) => new URL(u).pathname))}`,
   );
   const errors = seen.logs.filter((l) => l.startsWith('pageerror') || /^console\.error/.test(l));
@@ -347,48 +268,9 @@ async function main() {
 
 // ---------------------------------------------------------------------------------------------
 
-async function cleanup() {
-  const steps = [
-    ['browser', () => context?.close()],
-    ['relay', () => relay?.close()],
-    ['tap', () => tap && new Promise((r) => { for (const s of tapped) s.destroy(); tap.close(() => r()); })],
-    ['web server', () => web && new Promise((r) => { web.closeAllConnections?.(); web.close(() => r()); })],
-    ['FakeAuiServer', () => upstream?.stop()],
-  ];
-  for (const [name, step] of steps) {
-    try {
-      await withTimeout(Promise.resolve(step()), 10_000, `closing ${name}`);
-    } catch (error) {
-      console.log(`(cleanup: ${redact(error.message)})`);
-    }
-  }
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
-}
-
-function summary() {
-  const failed = results.filter((r) => !r.ok);
-  const pass = failed.length === 0 && results.length > 0;
-  console.log(`\ne2e: ${pass ? 'PASS' : 'FAIL'} — ${results.length - failed.length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  for (const r of failed) console.log(`  failed: ${r.name}`);
-  return pass;
-}
-
-const deadline = setTimeout(() => {
-  check('deadline', false, `not finished within ${DEADLINE_MS} ms`);
-  void withTimeout(cleanup(), 15_000, 'cleanup').catch(() => undefined).finally(() => {
-    summary();
-    process.exit(1);
-  });
-}, DEADLINE_MS);
-
-let pass = false;
-try {
-  await main();
-} catch (error) {
-  check('e2e', false, error?.stack ?? String(error));
-} finally {
-  await cleanup();
-  clearTimeout(deadline);
-  pass = summary();
-}
-process.exit(pass ? 0 : 1);
+await harness.run(main, () => [
+  ['relay', () => relay?.close()],
+  ['tap', () => tap?.close()],
+  ['web server', () => closeHttp(web)],
+  ['FakeAuiServer', () => upstream?.stop()],
+]);
