@@ -184,4 +184,23 @@ describe('hostile apiKey options', () => {
       expect(upgrade?.headers['x-network-api-key']).toBe(key);
     }
   });
+
+  it('a thenable that settles at once, inside then(): the key is used (or the refusal arrives) on REST and the session; no turn hangs', async () => {
+    const key = randomKey();
+    // Not a Promise: a PromiseLike whose then() calls back synchronously, as some hand-written ones do.
+    const now = (value: string) => ({ then: (ok: (v: string) => void) => ok(value) }) as unknown as PromiseLike<string>;
+    const failing = () => ({ then: (_ok: unknown, no: (e: unknown) => void) => no(new Error('no key today')) }) as unknown as PromiseLike<string>;
+    const client = clientWith(() => now(key), { connectMs: 2000 });
+    await lastValueFrom(client.getTask('t1'));
+    const events = await settle(client.streamMessage({ task_id: 't1', text: 'hi' }));
+    expect(events.error).toBeUndefined();
+    expect(events.values.at(-1)).toMatchObject({ kind: 'final' });
+    expect(server.seen.map((s) => s.kind)).toEqual(['rest', 'upgrade']);
+    const refused = await settle(clientWith(failing, { connectMs: 2000 }).streamMessage({ task_id: 't1', text: 'hi' }));
+    expect(refused.error).toBeInstanceOf(AuiValidationError);
+    expect(refused.error).toMatchObject({ message: 'apiKey function rejected; no request was sent' });
+    expect(server.seen).toHaveLength(2);
+    await waitUntil(() => poolOf(client).stats.sockets === 0, 'the socket to close (idleLingerMs 0)');
+    expect(scheduler.pending()).toBe(0);
+  });
 });

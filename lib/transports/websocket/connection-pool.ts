@@ -278,9 +278,10 @@ export class ConnectionPool {
       return this.#refuse(waiter, error); // the one key reader of both transports refused it
     }
     if (typeof key !== 'object') return this.#connect(waiter.taskId, key);
-    const done = (): boolean => this.#keyReads.delete(waiter);
-    const read = key.subscribe({ next: (k) => done() && this.#connect(waiter.taskId, k), error: (e: unknown) => done() && this.#refuse(waiter, e) });
-    if (!read.closed) this.#keyReads.set(waiter, read);
+    let settled = false; // it may come inside subscribe (a thenable settling in then()): only a key still to come holds a place
+    const settle = (): void => void ((settled = true), this.#keyReads.delete(waiter));
+    const read = key.subscribe({ next: (k) => (settle(), this.#connect(waiter.taskId, k)), error: (e: unknown) => (settle(), this.#refuse(waiter, e)) });
+    if (!settled) this.#keyReads.set(waiter, read);
   }
 
   /** `waiter`'s turn errors (it leaves the queue) and others are served. */
